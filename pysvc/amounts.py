@@ -1,0 +1,185 @@
+"""Exact money and count values, parsed from the forms people write in fact files.
+
+Money is a Decimal with a currency (CNY or USD) and at most two decimal places. It reaches clingo
+as ``money(Currency, Yi, Units, Cents)``: whole 亿 (10^8), the remaining whole units (< 10^8) and
+the cents (< 100), every part carrying the sign of the amount. clingo orders such terms
+lexicographically, which is the numeric order, and no part can exceed 32 bits because amounts are
+bounded by ``MONEY_LIMIT`` at validation: overflow is impossible by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+import clingo
+
+Currency = Literal["CNY", "USD"]
+
+#: Largest magnitude accepted for an amount (10^15 = 1000 万亿): Yi stays below 10^7.
+MONEY_LIMIT = Decimal(10) ** 15
+#: Largest count accepted: comfortably inside clingo's 32-bit integers.
+COUNT_LIMIT = 10**9
+
+_YI = Decimal(10) ** 8
+_SCALES = {"": Decimal(1), "千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": _YI}
+_CURRENCY_WORDS: dict[str, Currency] = {
+    "元": "CNY",
+    "人民币": "CNY",
+    "元人民币": "CNY",
+    "人民币元": "CNY",
+    "CNY": "CNY",
+    "RMB": "CNY",
+    "¥": "CNY",
+    "￥": "CNY",
+    "美元": "USD",
+    "USD": "USD",
+    "US$": "USD",
+    "$": "USD",
+}
+_CURRENCY_PATTERN = "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
+_AMOUNT = re.compile(
+    rf"^\s*(?P<pre>{_CURRENCY_PATTERN})?\s*(?P<sign>-)?(?P<number>\d[\d,]*(?:\.\d+)?)\s*"
+    rf"(?P<scale>[千万亿])?\s*(?P<post>{_CURRENCY_PATTERN})?\s*$",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(rf"^\s*(?P<scale>[千万亿])?\s*(?P<cur>{_CURRENCY_PATTERN})?\s*$", re.IGNORECASE)
+
+CURRENCY_ZH: dict[Currency, str] = {"CNY": "元", "USD": "美元"}
+
+
+class AmountError(ValueError):
+    """An amount or count that cannot be read; the message says what is expected."""
+
+
+@dataclass(frozen=True, order=False)
+class Money:
+    """An exact amount of one currency."""
+
+    currency: Currency
+    amount: Decimal
+
+    def to_symbol(self) -> clingo.Symbol:
+        """The overflow-free clingo term ``money(cur, Yi, Units, Cents)``."""
+        sign = -1 if self.amount < 0 else 1
+        cents = int(abs(self.amount) * 100)
+        yi, rest = divmod(cents, int(_YI) * 100)
+        units, cent = divmod(rest, 100)
+        return clingo.Function(
+            "money",
+            [
+                clingo.Function(self.currency.lower()),
+                clingo.Number(sign * yi),
+                clingo.Number(sign * units),
+                clingo.Number(sign * cent),
+            ],
+        )
+
+    @classmethod
+    def from_symbol(cls, symbol: clingo.Symbol) -> Money:
+        """Read back a ``money/4`` term."""
+        cur, yi, units, cents = symbol.arguments
+        value = Decimal(yi.number) * _YI + Decimal(units.number) + Decimal(cents.number) / 100
+        currency: Currency = "CNY" if cur.name == "cny" else "USD"
+        return cls(currency, value)
+
+    def __str__(self) -> str:
+        return format_money(self)
+
+
+def format_money(money: Money, lang: str = "zh") -> str:
+    """A readable amount: ``8,000万元`` style in Chinese, ``CNY 80,000,000`` in English."""
+    value = money.amount.normalize() if money.amount == money.amount.to_integral() else money.amount
+    if lang == "en":
+        return f"{money.currency} {value:,.2f}".replace(".00", "")
+    for scale, word in ((_YI, "亿"), (Decimal(10) ** 4, "万")):
+        if abs(money.amount) >= scale:
+            scaled = (money.amount / scale).normalize()
+            return f"{scaled:,f}{word}{CURRENCY_ZH[money.currency]}"
+    return f"{value:,f}{CURRENCY_ZH[money.currency]}"
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation as exc:
+        raise AmountError(f"{text!r} is not a number") from exc
+
+
+def _checked(value: Decimal, currency: Currency | None, signed: bool) -> Money:
+    if currency is None:
+        raise AmountError(
+            "missing currency: write it with the amount (e.g. 8000万元, 2.5万美元, USD 25000) "
+            "or set `currency: CNY|USD` for the year"
+        )
+    if value < 0 and not signed:
+        raise AmountError(f"negative amount {value}: this figure cannot be negative")
+    if value != value.quantize(Decimal("0.01")):
+        raise AmountError(f"{value} has more than two decimal places (amounts are exact to the fen/cent)")
+    if abs(value) >= MONEY_LIMIT:
+        raise AmountError(f"{value} is beyond the largest amount accepted (10^15)")
+    return Money(currency, value)
+
+
+def parse_money(raw: object, default_currency: Currency | None = None, signed: bool = False) -> Money:
+    """Read ``80000000``, ``8000万元``, ``1亿``, ``2.5万美元`` or ``{amount: 200, unit: 万美元}``."""
+    if isinstance(raw, bool):
+        raise AmountError(f"expected an amount, got {raw!r}")
+    if isinstance(raw, int | float | Decimal):
+        return _checked(Decimal(str(raw)), default_currency, signed)
+    if isinstance(raw, dict):
+        return _parse_money_mapping(raw, default_currency, signed)
+    if not isinstance(raw, str):
+        raise AmountError(f"expected an amount such as 8000万元 or 2.5万美元, got {type(raw).__name__}")
+    match = _AMOUNT.match(raw)
+    if not match:
+        raise AmountError(f"cannot read {raw!r} as an amount; write e.g. 80000000元, 8000万元, 1亿元, 2.5万美元")
+    pre, post = match["pre"], match["post"]
+    if pre and post:
+        raise AmountError(f"{raw!r} names its currency twice")
+    word = pre or post
+    currency = _CURRENCY_WORDS[_canonical_word(word)] if word else default_currency
+    value = _decimal(match["number"]) * _SCALES[match["scale"] or ""]
+    return _checked(-value if match["sign"] else value, currency, signed)
+
+
+def _canonical_word(word: str) -> str:
+    upper = word.upper()
+    return upper if upper in _CURRENCY_WORDS else word
+
+
+def _parse_money_mapping(raw: dict, default_currency: Currency | None, signed: bool) -> Money:
+    unknown = set(raw) - {"amount", "unit", "currency"}
+    if unknown or "amount" not in raw:
+        raise AmountError("an amount mapping has `amount` and `unit` (e.g. {amount: 200, unit: 万美元})")
+    amount = raw["amount"]
+    if isinstance(amount, bool) or not isinstance(amount, int | float | str):
+        raise AmountError(f"`amount` must be a number, got {amount!r}")
+    value = _decimal(str(amount))
+    unit = str(raw.get("unit", "")) + str(raw.get("currency", ""))
+    match = _UNIT.match(unit)
+    if not match:
+        raise AmountError(f"unknown unit {unit!r}; expected 元, 万元, 亿元, 美元, 万美元, CNY or USD")
+    currency = _CURRENCY_WORDS[_canonical_word(match["cur"])] if match["cur"] else default_currency
+    return _checked(value * _SCALES[match["scale"] or ""], currency, signed)
+
+
+def parse_count(raw: object) -> int:
+    """Read a non-negative whole number (``5000``, ``"5,000"``, ``"1.2万"``)."""
+    if isinstance(raw, bool):
+        raise AmountError(f"expected a whole number, got {raw!r}")
+    if isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, str) and (m := re.fullmatch(r"\s*(\d[\d,]*(?:\.\d+)?)\s*([千万亿])?\s*", raw)):
+        value = _decimal(m[1]) * _SCALES[m[2] or ""]
+    else:
+        raise AmountError(f"expected a whole number such as 5 or 5000, got {raw!r}")
+    if value != value.to_integral():
+        raise AmountError(f"{raw!r} is not a whole number")
+    if value < 0:
+        raise AmountError(f"negative count {raw!r}")
+    if value > COUNT_LIMIT:
+        raise AmountError(f"{raw!r} is beyond the largest count accepted ({COUNT_LIMIT:,})")
+    return int(value)

@@ -1,0 +1,406 @@
+"""The reasoning engine: validated facts in, `Assessment` objects out.
+
+Entities are assessed in batches: one clingo Control per batch holds the knowledge base and the
+facts of every entity in the batch, each entity under its own index; one grounding derives every
+condition's state, and one enumeration (``--heuristic=Domain --enum-mode=domRec``) yields every
+subset-minimal missing-condition set of every unmet programme of every entity in the batch.
+User data reaches clingo only as symbols added through the backend, never as program text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import islice
+
+import clingo
+
+from .amounts import Money
+from .facts import EntityFacts, FactFileError
+from .kb import DEFAULT_CATALOGUE, clause_id_of, kb_files, read_clauses
+from .results import (
+    Assessment,
+    Catalogue,
+    Condition,
+    ConditionResult,
+    ConditionStatus,
+    Interpretation,
+    Months,
+    Percent,
+    Programme,
+    ProgrammeResult,
+    Share,
+    Value,
+    YearValue,
+)
+
+#: clasp settings that make every model one subset-minimal set of `assume/2` atoms.
+SOLVER_ARGUMENTS = ("0", "--heuristic=Domain", "--enum-mode=domRec")
+DEFAULT_BATCH_SIZE = 500
+
+#: Condition kinds of common.lp: the predicate, its arity, where the subject and threshold sit.
+_KINDS: dict[str, tuple[int, tuple[int, ...], int | None]] = {
+    "at_least": (3, (1,), 2),
+    "more_than": (3, (1,), 2),
+    "at_least_in_recent_years": (4, (1,), 3),
+    "none_in_recent_years": (3, (1,), None),
+    "share_at_least": (4, (1, 2), 3),
+    "holds_item": (3, (1,), 2),
+    "attribute_in": (3, (1,), 2),
+    "found": (2, (1,), None),
+    "agreement_for": (3, (1,), 2),
+}
+
+
+class InterpretationError(ValueError):
+    """An --interpretation NAME=VALUE the knowledge base does not define."""
+
+
+class _Arithmetic:
+    """Exact arithmetic the rules call as @functions during grounding (no 32-bit products)."""
+
+    @staticmethod
+    def share_at_least(part: clingo.Symbol, whole: clingo.Symbol, percent: clingo.Symbol) -> clingo.Symbol:
+        denominator = _exact(whole)
+        met = denominator > 0 and _exact(part) / denominator >= Fraction(percent.number, 100)
+        return clingo.Number(int(met))
+
+    @staticmethod
+    def mean_at_least(threshold: clingo.Symbol, *values: clingo.Symbol) -> clingo.Symbol:
+        total = sum((_exact(v) for v in values), Fraction(0))
+        return clingo.Number(int(total >= _exact(threshold) * len(values)))
+
+
+def _exact(symbol: clingo.Symbol) -> Fraction:
+    if symbol.type == clingo.SymbolType.Number:
+        return Fraction(symbol.number)
+    return Fraction(Money.from_symbol(symbol).amount)
+
+
+def _value(symbol: clingo.Symbol) -> Value:
+    """A Python value for a term of the knowledge base."""
+    if symbol.type == clingo.SymbolType.Number:
+        return symbol.number
+    if symbol.type == clingo.SymbolType.String:
+        return symbol.string
+    name, args = symbol.name, symbol.arguments
+    if name == "money":
+        return Money.from_symbol(symbol)
+    if name == "share":
+        return Share(_exact(args[0]), _exact(args[1]))
+    if name == "percent":
+        return Percent(args[0].number)
+    if name == "months":
+        return Months(args[0].number)
+    if name == "year":
+        inner = _value(args[1])
+        assert isinstance(inner, Money | int)
+        return YearValue(args[0].number, inner)
+    if name in ("true", "false") and not args:
+        return name == "true"
+    return str(symbol)
+
+
+def _programme_order(programme_id: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in programme_id.split("."))
+
+
+def _condition_order(condition_id: str) -> tuple:
+    clause = clause_id_of(condition_id)
+    return (_programme_order(clause), condition_id[len(clause) :])
+
+
+@dataclass
+class _EntityAtoms:
+    """What grounding derived for one entity."""
+
+    met: set[str] = field(default_factory=set)
+    known: set[str] = field(default_factory=set)
+    observed: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
+    needs: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    in_scope: set[str] = field(default_factory=set)
+    explained: set[str] = field(default_factory=set)
+    routes_met: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    missing: dict[str, list[frozenset[str]]] = field(default_factory=lambda: defaultdict(list))
+
+
+class Engine:
+    """Assesses entities against one catalogue version under one set of readings."""
+
+    def __init__(
+        self,
+        catalogue: str = DEFAULT_CATALOGUE,
+        interpretations: Mapping[str, str] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> None:
+        self.version = catalogue
+        self.batch_size = batch_size
+        self._clauses = read_clauses(catalogue)
+        self._program = "\n".join(path.read_text(encoding="utf-8") for path in kb_files(catalogue))
+        self._choices = dict(interpretations or {})
+        self.catalogue = self._read_catalogue()
+
+    # -- set-up ---------------------------------------------------------------------------------
+    def _control(self) -> clingo.Control:
+        ctl = clingo.Control(list(SOLVER_ARGUMENTS), logger=lambda _code, _message: None)
+        ctl.add("base", [], self._program)
+        with ctl.backend() as backend:
+            for name, value in self._choices.items():
+                atom = clingo.Function("interpretation_choice", [clingo.Function(name), clingo.Function(value)])
+                backend.add_rule([backend.add_atom(atom)])
+        return ctl
+
+    def _read_catalogue(self) -> Catalogue:
+        ctl = self._control()
+        ctl.ground([("base", [])], context=_Arithmetic())
+        atoms = _facts_by_name(ctl)
+        options: dict[str, list[str]] = defaultdict(list)
+        defaults: dict[str, str] = {}
+        for name, value, role in atoms["interpretation_option"]:
+            options[name.name].append(value.name)
+            if role.name == "default":
+                defaults[name.name] = value.name
+        self._check_choices(options)
+        in_force = {a[0].name: a[1].name for a in atoms["interpretation"]}
+        interpretations = {
+            n: Interpretation(n, tuple(sorted(v)), defaults[n], in_force[n]) for n, v in sorted(options.items())
+        }
+        conditions = self._read_conditions(atoms)
+        routes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for p, r, c in atoms["requires"]:
+            routes[p.string][r.name].append(c.string)
+        preferences: dict[str, list[str]] = defaultdict(list)
+        for p, c in atoms["preference"]:
+            preferences[p.string].append(c.string)
+        scope: dict[str, list[str]] = defaultdict(list)
+        for p, line in atoms["scope"]:
+            scope[p.string].append(line.name)
+        kinds: dict[str, list[str]] = defaultdict(list)
+        for p, kind in atoms["applies_to"]:
+            kinds[p.string].append(kind.name)
+        programmes = {}
+        for p, zh, en in sorted(atoms["programme"], key=lambda a: _programme_order(a[0].string)):
+            pid = p.string
+            programmes[pid] = Programme(
+                id=pid,
+                zh=zh.string,
+                en=en.string,
+                routes={r: tuple(sorted(cs, key=_condition_order)) for r, cs in routes[pid].items()},
+                preferences=tuple(sorted(preferences[pid], key=_condition_order)),
+                scope=tuple(sorted(scope[pid])),
+                kinds=tuple(sorted(kinds[pid])),
+            )
+        return Catalogue(self.version, programmes, conditions, interpretations)
+
+    def _check_choices(self, options: Mapping[str, list[str]]) -> None:
+        for name, value in self._choices.items():
+            if name not in options:
+                close = difflib.get_close_matches(name, list(options), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise InterpretationError(
+                    f"unknown interpretation {name!r}{hint}; known: {', '.join(sorted(options))}"
+                )
+            if value not in options[name]:
+                raise InterpretationError(
+                    f"interpretation {name} has no value {value!r}; choose one of: {', '.join(options[name])}"
+                )
+
+    def _read_conditions(self, atoms: Mapping[str, list[tuple[clingo.Symbol, ...]]]) -> dict[str, Condition]:
+        kind_of: dict[str, str] = {}
+        subjects: dict[str, list[str]] = defaultdict(list)
+        required: dict[str, list[Value]] = defaultdict(list)
+        for kind, (_arity, subject_at, threshold_at) in _KINDS.items():
+            for args in atoms[kind]:
+                cid = args[0].string
+                kind_of.setdefault(cid, kind)
+                subjects[cid].extend(str(args[i]) for i in subject_at if str(args[i]) not in subjects[cid])
+                if threshold_at is not None:
+                    value = _value(args[threshold_at])
+                    required[cid].append(Percent(value) if kind == "share_at_least" else value)  # type: ignore[arg-type]
+        flags: dict[str, list[str]] = defaultdict(list)
+        for c, flag in atoms["agreement_flag_required"]:
+            flags[c.string].append(flag.name)
+        conditions = {}
+        for p, c in sorted(atoms["condition"], key=lambda a: _condition_order(a[1].string)):
+            cid = c.string
+            conditions[cid] = Condition(
+                id=cid,
+                programme=p.string,
+                clause=self._clauses[clause_id_of(cid)],
+                kind=kind_of.get(cid, "custom"),
+                subject=tuple(subjects[cid]),
+                required=tuple(required[cid]),
+                flags=tuple(flags[cid]),
+            )
+        return conditions
+
+    # -- assessment -----------------------------------------------------------------------------
+    def assess(
+        self, entities: Iterable[EntityFacts], year: int | None = None, explain_all: bool = False
+    ) -> Iterator[Assessment]:
+        """Assess every entity (in order), batch by batch. `year` overrides each file's own year."""
+        iterator = iter(entities)
+        while batch := list(islice(iterator, self.batch_size)):
+            yield from self._assess_batch(batch, year, explain_all)
+
+    def assess_one(self, entity: EntityFacts, year: int | None = None, explain_all: bool = False) -> Assessment:
+        """Assess a single entity."""
+        return next(self.assess([entity], year, explain_all))
+
+    def _assess_batch(
+        self, batch: list[EntityFacts], year: int | None, explain_all: bool
+    ) -> Iterator[Assessment]:
+        years = [application_year(entity, year) for entity in batch]
+        ctl = self._control()
+        with ctl.backend() as backend:
+            for index, (entity, application) in enumerate(zip(batch, years, strict=True)):
+                for symbol in entity_symbols(index, entity, application):
+                    backend.add_rule([backend.add_atom(symbol)])
+            if explain_all:
+                backend.add_rule([backend.add_atom(clingo.Function("explain_all"))])
+        ctl.ground([("base", [])], context=_Arithmetic())
+        derived = _entity_atoms(ctl, len(batch))
+        with ctl.solve(yield_=True) as handle:
+            for model in handle:
+                shown = model.symbols(shown=True)
+                focus = next(s for s in shown if s.name == "focus")
+                assumed = frozenset(s.arguments[1].string for s in shown if s.name == "assume")
+                derived[focus.arguments[0].number].missing[focus.arguments[1].string].append(assumed)
+        for entity, application, atoms in zip(batch, years, derived, strict=True):
+            yield self._assessment(entity, application, atoms)
+
+    def _assessment(self, entity: EntityFacts, year: int, atoms: _EntityAtoms) -> Assessment:
+        conditions = {
+            cid: ConditionResult(
+                condition=condition,
+                status=_status(cid, atoms),
+                found=tuple(atoms.observed.get(cid, ())),
+                needs=tuple(sorted(set(atoms.needs.get(cid, ())))),
+            )
+            for cid, condition in self.catalogue.conditions.items()
+        }
+        results = []
+        for pid, programme in self.catalogue.programmes.items():
+            explained = pid in atoms.explained
+            missing = tuple(
+                tuple(conditions[c] for c in sorted(s, key=_condition_order))
+                for s in sorted(atoms.missing.get(pid, []), key=lambda s: (len(s), sorted(s, key=_condition_order)))
+            )
+            routes = sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index)
+            route = routes[0] if routes else None
+            if pid not in atoms.in_scope:
+                status = "out_of_scope"
+            elif route:
+                status = "eligible"
+            elif any(all(c.status == "unknown" for c in s) for s in missing):
+                status = "undetermined"
+            else:
+                status = "not_eligible"
+            results.append(
+                ProgrammeResult(
+                    programme=programme,
+                    status=status,  # type: ignore[arg-type]
+                    explained=explained or route is not None,
+                    route=route,
+                    because=tuple(conditions[c] for c in programme.routes[route]) if route else (),
+                    missing=missing,
+                    preferences=tuple(conditions[c] for c in programme.preferences),
+                    conditions=tuple(c for c in conditions.values() if c.condition.programme == pid),
+                )
+            )
+        return Assessment(entity, year, self.catalogue, tuple(results))
+
+
+def _status(condition_id: str, atoms: _EntityAtoms) -> ConditionStatus:
+    if condition_id in atoms.met:
+        return "met"
+    return "failed" if condition_id in atoms.known else "unknown"
+
+
+def _facts_by_name(ctl: clingo.Control) -> dict[str, list[tuple[clingo.Symbol, ...]]]:
+    """The arguments of every fact of the ground program, by predicate name."""
+    atoms: dict[str, list[tuple[clingo.Symbol, ...]]] = defaultdict(list)
+    for atom in ctl.symbolic_atoms:
+        if atom.is_fact:
+            atoms[atom.symbol.name].append(tuple(atom.symbol.arguments))
+    return atoms
+
+
+def _need_path(need: clingo.Symbol) -> str:
+    """A fact-file path to fill in, from a `needs/3` term."""
+    args = need.arguments
+    if need.name == "figure":
+        return f"figures.{args[0].number}.{args[1].name}"
+    if need.name in ("finding", "attribute"):
+        return f"{'findings' if need.name == 'finding' else 'entity'}.{args[0].name}"
+    return args[0].name
+
+
+def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
+    result = [_EntityAtoms() for _ in range(count)]
+    for atom in ctl.symbolic_atoms:
+        if not atom.is_fact:
+            continue
+        symbol = atom.symbol
+        name, args = symbol.name, symbol.arguments
+        if not args or args[0].type != clingo.SymbolType.Number or name in ("figure", "application_year"):
+            continue
+        if name in ("met", "known", "in_scope", "explained", "observed", "needs", "route_met"):
+            entity = result[args[0].number]
+            key = args[1].string
+            if name == "observed":
+                entity.observed[key].append(_value(args[2]))
+            elif name == "needs":
+                entity.needs[key].append(_need_path(args[2]))
+            elif name == "route_met":
+                entity.routes_met[key].append(args[2].name)
+            else:
+                getattr(entity, name).add(key)
+    return result
+
+
+def application_year(entity: EntityFacts, year: int | None) -> int:
+    """The year of application: the override, else the file's own; never silently today."""
+    chosen = year if year is not None else entity.year
+    if chosen is None:
+        raise FactFileError(entity.source, ["year: missing; give `year: 2024` in the file or --year 2024"])
+    return chosen
+
+
+def entity_symbols(index: int, entity: EntityFacts, year: int) -> Iterator[clingo.Symbol]:
+    """The input facts of one entity, as symbols (the only way user data reaches clingo)."""
+    e = clingo.Number(index)
+    fn, num, text = clingo.Function, clingo.Number, clingo.String
+    yield fn("entity", [e])
+    yield fn("entity_name", [e, text(entity.name)])
+    yield fn("application_year", [e, num(year)])
+    yield fn("entity_kind", [e, fn(entity.kind)])
+    if entity.district is not None:
+        yield fn("attribute", [e, fn("district"), fn(entity.district)])
+    if entity.independent_legal_person is not None:
+        value = fn("true" if entity.independent_legal_person else "false")
+        yield fn("attribute", [e, fn("independent_legal_person"), value])
+    for line in entity.business_lines:
+        yield fn("has", [e, fn("business_lines"), fn(line)])
+    for section, items in entity.items.items():
+        yield fn("stated", [e, fn(section)])
+        for item in items:
+            yield fn("has", [e, fn(section), fn(item)])
+    for figure_year, figures in entity.figures.items():
+        for measure, value in figures.items():
+            term = value.to_symbol() if isinstance(value, Money) else num(value)
+            yield fn("figure", [e, num(figure_year), fn(measure), term])
+    if entity.agreements is not None:
+        yield fn("stated", [e, fn("agreements")])
+        for i, agreement in enumerate(entity.agreements):
+            a = num(i)
+            yield fn("agreement", [e, a, fn(agreement.counterparty_kind)])
+            yield fn("agreement_months", [e, a, num(agreement.months)])
+            for flag in ("well_known", "overseas"):
+                if getattr(agreement, flag):
+                    yield fn("agreement_flag", [e, a, fn(flag)])
+    for topic, finding in entity.findings.items():
+        yield fn("finding", [e, fn(topic), fn("true" if finding.value else "false")])

@@ -1,0 +1,165 @@
+"""Result objects: what the engine answers, before any rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from .amounts import Money
+from .facts import EntityFacts
+from .kb import Clause
+
+Status = Literal["eligible", "not_eligible", "undetermined", "out_of_scope"]
+ConditionStatus = Literal["met", "failed", "unknown"]
+
+
+@dataclass(frozen=True)
+class Share:
+    """An exact ratio found in the facts (part / whole)."""
+
+    part: Fraction
+    whole: Fraction
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.whole == 0:
+            return None
+        ratio = self.part / self.whole * 100
+        return (Decimal(ratio.numerator) / Decimal(ratio.denominator)).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A required share, in whole percent."""
+
+    value: int
+
+
+@dataclass(frozen=True)
+class Months:
+    """An agreement term in whole months."""
+
+    value: int
+
+
+@dataclass(frozen=True)
+class YearValue:
+    """A figure of one year, for conditions over several years."""
+
+    year: int
+    value: Money | int
+
+
+Value = Money | int | str | bool | Share | Percent | Months | YearValue
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test of the catalogue, as the knowledge base encodes it."""
+
+    id: str
+    programme: str
+    clause: Clause
+    kind: str  # at_least, more_than, share_at_least, holds_item, found, …
+    subject: tuple[str, ...]  # measures, section, topic or attribute it reads
+    required: tuple[Value, ...]
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Programme:
+    """One programme: its routes (alternatives, each a set of required conditions) and preferences."""
+
+    id: str
+    zh: str
+    en: str
+    routes: dict[str, tuple[str, ...]]
+    preferences: tuple[str, ...]
+    scope: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+    @property
+    def chapter(self) -> int:
+        return int(self.id.split(".")[0])
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """A named reading of an open question and the value in force."""
+
+    name: str
+    options: tuple[str, ...]
+    default: str
+    chosen: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The encoded catalogue: programmes, conditions and readings, in catalogue order."""
+
+    version: str
+    programmes: dict[str, Programme]
+    conditions: dict[str, Condition]
+    interpretations: dict[str, Interpretation]
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    """A condition's state for one entity, with the values that decided it."""
+
+    condition: Condition
+    status: ConditionStatus
+    found: tuple[Value, ...] = ()
+    needs: tuple[str, ...] = ()
+
+    @property
+    def gap(self) -> Money | int | Decimal | None:
+        """How far the value found is from the value required, where both are numbers."""
+        if self.status != "failed" or not self.condition.required:
+            return None
+        required = self.condition.required[0]
+        values = [v.value if isinstance(v, YearValue) else v for v in self.found]
+        if isinstance(required, Percent):
+            shares = [v.percent for v in values if isinstance(v, Share) and v.percent is not None]
+            return Decimal(required.value) - min(shares) if shares else None
+        if isinstance(required, Money):
+            amounts = [v for v in values if isinstance(v, Money) and v.currency == required.currency]
+            return Money(required.currency, required.amount - min(a.amount for a in amounts)) if amounts else None
+        if isinstance(required, int) and not isinstance(required, bool):
+            counts = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+            if self.condition.kind == "none_in_recent_years":
+                return max(counts) if counts else None
+            return required - min(counts) if counts else None
+        return None
+
+
+@dataclass(frozen=True)
+class ProgrammeResult:
+    """The answer for one programme."""
+
+    programme: Programme
+    status: Status
+    explained: bool
+    route: str | None = None
+    because: tuple[ConditionResult, ...] = ()
+    missing: tuple[tuple[ConditionResult, ...], ...] = ()
+    preferences: tuple[ConditionResult, ...] = ()
+    conditions: tuple[ConditionResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Every programme's answer for one entity and one application year."""
+
+    entity: EntityFacts
+    year: int
+    catalogue: Catalogue
+    programmes: tuple[ProgrammeResult, ...] = field(default_factory=tuple)
+
+    def programme(self, programme_id: str) -> ProgrammeResult:
+        for result in self.programmes:
+            if result.programme.id == programme_id:
+                return result
+        raise KeyError(programme_id)
