@@ -32,6 +32,7 @@ from .results import (
     Percent,
     Programme,
     ProgrammeResult,
+    Route,
     Share,
     Value,
     YearValue,
@@ -170,8 +171,12 @@ class Engine:
         }
         conditions = self._read_conditions(atoms)
         routes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        groups: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for p, r, c in atoms["requires"]:
             routes[p.string][r.name].append(c.string)
+        for p, r, g, c in atoms["requires_one_of"]:
+            groups[p.string][r.name][g.name].append(c.string)
+            routes[p.string].setdefault(r.name, [])
         preferences: dict[str, list[str]] = defaultdict(list)
         for p, c in atoms["preference"]:
             preferences[p.string].append(c.string)
@@ -188,7 +193,13 @@ class Engine:
                 id=pid,
                 zh=zh.string,
                 en=en.string,
-                routes={r: tuple(sorted(cs, key=_condition_order)) for r, cs in routes[pid].items()},
+                routes={
+                    r: Route(
+                        tuple(sorted(cs, key=_condition_order)),
+                        {g: tuple(sorted(m, key=_condition_order)) for g, m in sorted(groups[pid][r].items())},
+                    )
+                    for r, cs in sorted(routes[pid].items())
+                },
                 preferences=tuple(sorted(preferences[pid], key=_condition_order)),
                 scope=tuple(sorted(scope[pid])),
                 kinds=tuple(sorted(kinds[pid])),
@@ -305,13 +316,19 @@ class Engine:
                     status=status,  # type: ignore[arg-type]
                     explained=explained or route is not None,
                     route=route,
-                    because=tuple(conditions[c] for c in programme.routes[route]) if route else (),
+                    because=_because(programme.routes[route], conditions) if route else (),
                     missing=missing,
                     preferences=tuple(conditions[c] for c in programme.preferences),
                     conditions=tuple(c for c in conditions.values() if c.condition.programme == pid),
                 )
             )
         return Assessment(entity, year, self.catalogue, tuple(results))
+
+
+def _because(route: Route, conditions: Mapping[str, ConditionResult]) -> tuple[ConditionResult, ...]:
+    """The conditions that carried a route: all of its own, and the met members of each group."""
+    chosen = [c for c in route.members if c in route.conditions or conditions[c].status == "met"]
+    return tuple(conditions[c] for c in sorted(chosen, key=_condition_order))
 
 
 def _status(condition_id: str, atoms: _EntityAtoms) -> ConditionStatus:

@@ -69,13 +69,26 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Route:
+    """One alternative way to meet a programme: every condition of `conditions`, and one
+    condition of each group."""
+
+    conditions: tuple[str, ...]
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return self.conditions + tuple(c for g in self.groups.values() for c in g)
+
+
+@dataclass(frozen=True)
 class Programme:
-    """One programme: its routes (alternatives, each a set of required conditions) and preferences."""
+    """One programme: its routes (alternatives) and its preferences (rank, never required)."""
 
     id: str
     zh: str
     en: str
-    routes: dict[str, tuple[str, ...]]
+    routes: dict[str, Route]
     preferences: tuple[str, ...]
     scope: tuple[str, ...]
     kinds: tuple[str, ...]
