@@ -230,7 +230,8 @@ class Engine:
                 subjects[cid].extend(str(args[i]) for i in subject_at if str(args[i]) not in subjects[cid])
                 if threshold_at is not None:
                     value = _value(args[threshold_at])
-                    required[cid].append(Percent(value) if kind == "share_at_least" else value)  # type: ignore[arg-type]
+                    wrap = {"share_at_least": Percent, "agreement_for": Months}.get(kind)
+                    required[cid].append(wrap(value) if wrap else value)  # type: ignore[arg-type]
         flags: dict[str, list[str]] = defaultdict(list)
         for c, flag in atoms["agreement_flag_required"]:
             flags[c.string].append(flag.name)
@@ -277,9 +278,9 @@ class Engine:
         with ctl.solve(yield_=True) as handle:
             for model in handle:
                 shown = model.symbols(shown=True)
-                focus = next(s for s in shown if s.name == "focus")
                 assumed = frozenset(s.arguments[1].string for s in shown if s.name == "assume")
-                derived[focus.arguments[0].number].missing[focus.arguments[1].string].append(assumed)
+                for focus in (s for s in shown if s.name == "focus"):  # none when nothing is unmet
+                    derived[focus.arguments[0].number].missing[focus.arguments[1].string].append(assumed)
         for entity, application, atoms in zip(batch, years, derived, strict=True):
             yield self._assessment(entity, application, atoms)
 

@@ -179,6 +179,7 @@ LICENCES = _index(
     Term("accounting_branch_filing", "会计师事务所分支机构在市财政局完成备案", "accounting branch filing with the finance bureau"),
     Term("law_firm_licence", "市司法局颁发的律师事务所执业许可证", "law firm practice licence"),
     Term("hr_service_licence", "人力资源服务许可证", "human-resources service licence"),
+    Term("medical_institution_licence", "医疗机构执业许可证", "medical institution practice licence"),
 )
 
 RECOGNITIONS = _index(

@@ -1,0 +1,42 @@
+"""Assessing many fact files: bad records are reported in place, the rest carries on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from .engine import Engine
+from .facts import EntityFacts, FactFileError, load_fact_file
+from .results import Assessment
+
+
+def checked_facts(path: str | Path, engine: Engine, year: int | None) -> EntityFacts:
+    """Load one file and check it can be assessed by this engine for this year."""
+    facts = load_fact_file(path)
+    problems = []
+    if year is None and facts.year is None:
+        problems.append("year: missing; give `year: 2024` in the file or --year 2024")
+    if facts.catalogue is not None and facts.catalogue != engine.version:
+        problems.append(f"catalogue: the file is for catalogue {facts.catalogue!r}, this run uses {engine.version!r}")
+    if problems:
+        raise FactFileError(str(path), problems)
+    return facts
+
+
+def assess_files(
+    engine: Engine, paths: Iterable[str | Path], year: int | None = None, explain_all: bool = False
+) -> Iterator[Assessment | FactFileError]:
+    """One result per path, in order: an Assessment, or the FactFileError that stopped it."""
+    iterator = iter(paths)
+    while chunk := list(islice(iterator, engine.batch_size)):
+        loaded: list[EntityFacts | FactFileError] = []
+        for path in chunk:
+            try:
+                loaded.append(checked_facts(path, engine, year))
+            except FactFileError as error:
+                loaded.append(error)
+        valid = [f for f in loaded if isinstance(f, EntityFacts)]
+        assessments = iter(engine.assess(valid, year, explain_all))
+        for item in loaded:
+            yield item if isinstance(item, FactFileError) else next(assessments)

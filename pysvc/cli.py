@@ -1,0 +1,212 @@
+"""The `svctrade` command line: parses arguments, calls the library, renders. Nothing else.
+
+Exit codes: 0 every file answered (or lint clean / cases pass); 1 lint problems or failing cases;
+2 bad input or usage (the other files of a batch are still answered).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .batch import assess_files
+from .engine import Engine, InterpretationError
+from .facts import FactFileError
+from .kb import DEFAULT_CATALOGUE, CatalogueNotFound
+from .render import assessment_json, condition_line, error_json, programme_text, render_text
+from .results import Assessment
+
+app = typer.Typer(
+    help="svctrade: eligibility under the Shanghai Service Trade Promotion Guidance Catalogue (2023), "
+    "with clause-cited reasons and every minimal set of missing conditions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+CatalogueOption = Annotated[str, typer.Option("--catalogue", help="Catalogue version (a folder of kb/).")]
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="Application year (上年度 = year − 1); default: the file's `year`.")
+]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the text and descriptions.")]
+InterpretationOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--interpretation", "-i", help="Choose a reading, NAME=VALUE (repeatable); see `svctrade interpretations`."
+    ),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"svctrade: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _engine(catalogue: str, interpretation: list[str] | None) -> Engine:
+    readings = {}
+    for item in interpretation or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise _fail(f"--interpretation takes NAME=VALUE, got {item!r}")
+        readings[name.strip()] = value.strip()
+    try:
+        return Engine(catalogue, readings)
+    except (InterpretationError, CatalogueNotFound) as exc:
+        raise _fail(str(exc)) from None
+
+
+def _check_programmes(engine: Engine, programme: list[str]) -> None:
+    for pid in programme:
+        if pid not in engine.catalogue.programmes:
+            raise _fail(f"unknown programme {pid!r}; `svctrade programmes` lists them")
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Fact files (YAML), one entity each.", show_default=False)],
+    programme: Annotated[
+        list[str] | None, typer.Option("--programme", "-p", help="Only these programme ids (repeatable).")
+    ] = None,
+    year: YearOption = None,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text, json (one document) or jsonl.")] = Format.text,
+    lang: LangOption = Lang.zh,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also explain programmes outside the declared business lines.")
+    ] = False,
+    interpretation: InterpretationOption = None,
+    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+) -> None:
+    """Assess fact files against every programme: verdict, reasons, minimal missing sets.
+
+    Example: svctrade check facts/examples/1-freight-comprehensive-eligible.yaml --format json
+    """
+    engine = _engine(catalogue, interpretation)
+    wanted = set(programme or [])
+    _check_programmes(engine, sorted(wanted))
+    bad = False
+    documents = []
+    for item in assess_files(engine, files, year, explain_all=show_all or bool(wanted)):
+        if isinstance(item, FactFileError):
+            bad = True
+            if output is Format.text:
+                typer.echo(str(item), err=True)
+            else:
+                documents.append(error_json(item.source, item.problems))
+            if output is Format.jsonl:
+                typer.echo(json.dumps(documents.pop(), ensure_ascii=False))
+            continue
+        if wanted:
+            item = _only(item, wanted)
+        if output is Format.text:
+            typer.echo(render_text(item, lang.value, show_all or bool(wanted)))
+        else:
+            documents.append(assessment_json(item, lang.value, show_all=True))
+            if output is Format.jsonl:
+                typer.echo(json.dumps(documents.pop(), ensure_ascii=False))
+    if output is Format.json:
+        body = documents[0] if len(files) == 1 and documents else documents
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+    if bad:
+        raise typer.Exit(2)
+
+
+def _only(assessment: Assessment, wanted: set[str]) -> Assessment:
+    return replace(assessment, programmes=tuple(r for r in assessment.programmes if r.programme.id in wanted))
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="A fact file (YAML).", show_default=False)],
+    programme: Annotated[str, typer.Option("--programme", "-p", help="The programme id, e.g. 2.1.")],
+    year: YearOption = None,
+    lang: LangOption = Lang.zh,
+    interpretation: InterpretationOption = None,
+    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+) -> None:
+    """The full why / why-not of one programme, with the clause text of every condition cited.
+
+    Example: svctrade explain facts/examples/2.1-hotel-missing-revenue.yaml --programme 2.1
+    """
+    engine = _engine(catalogue, interpretation)
+    _check_programmes(engine, [programme])
+    item = next(assess_files(engine, [file], year, explain_all=True))
+    if isinstance(item, FactFileError):
+        typer.echo(str(item), err=True)
+        raise typer.Exit(2)
+    result = item.programme(programme)
+    entity = item.entity
+    typer.echo(f"{entity.name}  [{entity.source}] · {item.catalogue.version} · {item.year}")
+    typer.echo("\n".join(programme_text(result, item.catalogue, lang.value, clause_text=True)))
+    others = [c for c in result.conditions if c not in result.because and all(c not in s for s in result.missing)]
+    if others:
+        typer.echo("  其他条件:" if lang is Lang.zh else "  other conditions:")
+        for c in others:
+            typer.echo(condition_line(c, item.catalogue, lang.value, True, "    "))
+
+
+@app.command()
+def programmes(
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    lang: LangOption = Lang.zh,
+    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+) -> None:
+    """List the programmes: id, chapter, title.
+
+    Example: svctrade programmes --format json
+    """
+    engine = _engine(catalogue, None)
+    rows = list(engine.catalogue.programmes.values())
+    if output is Format.text:
+        for p in rows:
+            typer.echo(f"{p.id:<8} {p.chapter:>2}  {p.zh if lang is Lang.zh else p.en}")
+        return
+    data = [{"id": p.id, "chapter": p.chapter, "zh": p.zh, "en": p.en} for p in rows]
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def interpretations(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
+    """List the named readings of open questions, their values and defaults (docs/interpretations.md).
+
+    Example: svctrade interpretations
+    """
+    engine = _engine(catalogue, None)
+    for reading in engine.catalogue.interpretations.values():
+        options = ", ".join(f"{o}{' (default)' if o == reading.default else ''}" for o in reading.options)
+        typer.echo(f"{reading.name}: {options}")
+
+
+@app.command()
+def version() -> None:
+    """Print the svctrade version.
+
+    Example: svctrade version
+    """
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Entry point for `python -m pysvc`."""
+    try:
+        app()
+    except BrokenPipeError:  # pragma: no cover - e.g. piping into head
+        sys.stderr.close()
