@@ -137,10 +137,10 @@ def parse_money(raw: object, default_currency: Currency | None = None, signed: b
     if not match:
         raise AmountError(f"cannot read {raw!r} as an amount; write e.g. 80000000元, 8000万元, 1亿元, 2.5万美元")
     pre, post = match["pre"], match["post"]
-    if pre and post:
-        raise AmountError(f"{raw!r} names its currency twice")
-    word = pre or post
-    currency = _CURRENCY_WORDS[_canonical_word(word)] if word else default_currency
+    named = {_CURRENCY_WORDS[_canonical_word(w)] for w in (pre, post) if w}
+    if len(named) > 1:
+        raise AmountError(f"{raw!r} names two currencies")
+    currency = named.pop() if named else default_currency
     value = _decimal(match["number"]) * _SCALES[match["scale"] or ""]
     return _checked(-value if match["sign"] else value, currency, signed)
 

@@ -186,6 +186,7 @@ class Engine:
         kinds: dict[str, list[str]] = defaultdict(list)
         for p, kind in atoms["applies_to"]:
             kinds[p.string].append(kind.name)
+        route_kind = {(p.string, r.name): k.name for p, r, k in atoms["route_for_kind"]}
         programmes = {}
         for p, zh, en in sorted(atoms["programme"], key=lambda a: _programme_order(a[0].string)):
             pid = p.string
@@ -197,6 +198,7 @@ class Engine:
                     r: Route(
                         tuple(sorted(cs, key=_condition_order)),
                         {g: tuple(sorted(m, key=_condition_order)) for g, m in sorted(groups[pid][r].items())},
+                        route_kind.get((pid, r)),
                     )
                     for r, cs in sorted(routes[pid].items())
                 },

@@ -75,6 +75,7 @@ class Route:
 
     conditions: tuple[str, ...]
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    kind: str | None = None  # the one entity kind the route is open to, if restricted
 
     @property
     def members(self) -> tuple[str, ...]:

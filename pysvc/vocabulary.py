@@ -84,6 +84,7 @@ BUSINESS_LINES = _index(
     Term("cloud_services", "云服务（SaaS/PaaS/IaaS 跨境业务）", "cloud services (cross-border SaaS/PaaS/IaaS)"),
     Term("digital_content", "数字内容跨境业务", "cross-border digital content"),
     Term("digital_services", "行业数字化解决方案跨境服务", "cross-border digital solutions"),
+    Term("digital_trade", "数字贸易（云服务、数字内容、数字服务等，未限于上列跨境业务）", "digital trade (cloud, content or digital services, not limited to the cross-border lines above)"),
 )
 
 #: Yearly figures, under ``figures: {YEAR: {key: value}}``. Stock figures (counts of outlets,

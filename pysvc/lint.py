@@ -1,0 +1,204 @@
+"""`svctrade lint`: checks the knowledge base against the catalogue text it encodes.
+
+1. every line of every 培育重点 section of kb/<version>/source.md is covered by a clause comment;
+2. every clause comment is verbatim source text and is encoded by at least one condition;
+3. every condition cites an existing clause, has a kind, and is used by a route or as a preference;
+4. the programmes are exactly those of kb/<version>/programmes.md;
+5. every route of every programme is met by a witness fact set built from its own thresholds
+   (values exactly at 以上 thresholds, one cent or one unit above 超过 ones), and no programme is
+   met by an entity that gives nothing but its business line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .amounts import Money
+from .engine import Engine
+from .facts import Agreement, EntityFacts, Finding
+from .kb import kb_dir, read_clauses
+from .results import Catalogue, Condition, Months, Percent, Programme, Route
+
+_CHAPTER = re.compile(r"^#*\s*\**[一二三四五六七八九十]+、")
+_PROGRAMME_ROW = re.compile(r"^\|\s*([0-9][0-9.]*)\s*\|")
+
+
+def normalise(text: str) -> str:
+    """Text compared without whitespace, markdown emphasis or list bullets."""
+    text = re.sub(r"(?m)^\s*-\s+", "", text)
+    return re.sub(r"[\s*]", "", text)
+
+
+def focus_lines(source: str) -> list[tuple[int, str]]:
+    """(line number, text) of every item line under a 培育重点 heading."""
+    lines, in_focus = [], False
+    for number, line in enumerate(source.splitlines(), start=1):
+        stripped = line.strip()
+        if _CHAPTER.match(stripped) or "促进目标" in stripped:
+            in_focus = False
+        elif "培育重点" in stripped:
+            in_focus = True
+        elif in_focus and stripped and not stripped.startswith("#") and not re.fullmatch(r"\*\*.*\*\*", stripped):
+            lines.append((number, stripped))
+    return lines
+
+
+def programme_ids(table: str) -> list[str]:
+    """The programme ids of a programmes.md table."""
+    return [m[1] for line in table.splitlines() if (m := _PROGRAMME_ROW.match(line))]
+
+
+@dataclass
+class _Witness:
+    """Facts under construction for one route."""
+
+    figures: dict[str, Money | int] = field(default_factory=dict)
+    years: dict[int, dict[str, Money | int]] = field(default_factory=lambda: defaultdict(dict))
+    items: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    findings: dict[str, Finding] = field(default_factory=dict)
+    attributes: dict[str, object] = field(default_factory=dict)
+    agreements: list[Agreement] = field(default_factory=list)
+
+    def at_least(self, measure: str, value: Money | int) -> None:
+        current = self.figures.get(measure)
+        if current is None or _amount(value) > _amount(current):
+            self.figures[measure] = value
+
+
+def _amount(value: Money | int) -> Decimal:
+    return value.amount if isinstance(value, Money) else Decimal(value)
+
+
+def _above(value: Money | int) -> Money | int:
+    return Money(value.currency, value.amount + Decimal("0.01")) if isinstance(value, Money) else value + 1
+
+
+def _add_condition(w: _Witness, c: Condition, year: int) -> None:
+    req = c.required
+    if c.kind == "at_least":
+        w.at_least(c.subject[0], req[0])  # type: ignore[arg-type]
+    elif c.kind == "more_than":
+        w.at_least(c.subject[0], _above(req[0]))  # type: ignore[arg-type]
+    elif c.kind == "at_least_in_recent_years":
+        for back in (1, 2, 3):
+            w.years[year - back][c.subject[0]] = req[0]  # type: ignore[assignment]
+    elif c.kind == "none_in_recent_years":
+        for back in (1, 2, 3):
+            w.years[year - back][c.subject[0]] = 0
+    elif c.kind == "share_at_least":
+        part, whole = c.subject
+        w.figures.setdefault(whole, 100)
+        w.figures.setdefault(part, 0)
+    elif c.kind == "holds_item":
+        w.items[c.subject[0]].add(str(req[0]))
+    elif c.kind == "attribute_in":
+        w.attributes[c.subject[0]] = req[0]
+    elif c.kind == "found":
+        w.findings[c.subject[0]] = Finding(True)
+    elif c.kind == "agreement_for":
+        months = req[0].value if isinstance(req[0], Months) else 12
+        start = dt.date(year - 2, 1, 1)
+        end = start.replace(year=start.year + months // 12 + 1)
+        flags = {f: True for f in c.flags}
+        w.agreements.append(Agreement("witness", c.subject[0], start, end, **flags))
+
+
+def witness(programme: Programme, route: Route, catalogue: Catalogue, kind: str, year: int = 2024) -> EntityFacts:
+    """Facts that should meet `route`, built from the route's own conditions."""
+    w = _Witness()
+    chosen = list(route.conditions) + [members[0] for members in route.groups.values()]
+    conditions = [catalogue.conditions[c] for c in chosen]
+    for c in conditions:
+        _add_condition(w, c, year)
+    for c in conditions:  # shares last: the part equals the whole (100 %)
+        if c.kind == "share_at_least":
+            part, whole = c.subject
+            w.figures[part] = max(w.figures[part], w.figures[whole], key=_amount)
+            w.figures[whole] = w.figures[part]
+    last = w.years[year - 1]
+    for measure, value in w.figures.items():
+        last.setdefault(measure, value)
+    lines = set(programme.scope[:1]) | w.items.pop("business_lines", set())
+    return EntityFacts(
+        source=f"<witness {programme.id}/{next(k for k, v in programme.routes.items() if v is route)}>",
+        name="witness",
+        kind=kind,
+        year=year,
+        business_lines=tuple(sorted(lines)),
+        district=w.attributes.get("district"),  # type: ignore[arg-type]
+        independent_legal_person=w.attributes.get("independent_legal_person") in (True, "true"),
+        figures={y: dict(v) for y, v in w.years.items()},
+        items={k: frozenset(v) for k, v in w.items.items()} | {"business_lines": frozenset(lines)},
+        agreements=tuple(w.agreements),
+        findings=w.findings,
+    )
+
+
+def lint(version: str = "2023", engine: Engine | None = None) -> list[str]:
+    """Every problem found; empty when the knowledge base is consistent with its catalogue."""
+    engine = engine or Engine(version)
+    catalogue = engine.catalogue
+    folder = kb_dir(version)
+    problems: list[str] = []
+    source = (folder / "source.md").read_text(encoding="utf-8")
+    flat_source = normalise(source)
+    clauses = read_clauses(version)
+    cited = {c.clause.id for c in catalogue.conditions.values()}
+    for clause in clauses.values():
+        where = f"{clause.file}:{clause.line}"
+        for part in clause.text.splitlines():
+            if normalise(part) not in flat_source:
+                problems.append(f"{where}: clause {clause.id} is not verbatim source text: {part[:40]}…")
+        if clause.id not in cited:
+            problems.append(f"{where}: clause {clause.id} is encoded by no condition")
+    flat_clauses = [normalise(c.text) for c in clauses.values()]
+    for number, line in focus_lines(source):
+        if not any(normalise(line) in text for text in flat_clauses):
+            problems.append(f"source.md:{number}: item not encoded by any clause: {line[:50]}")
+    used = {c for p in catalogue.programmes.values() for r in p.routes.values() for c in r.members}
+    used |= {c for p in catalogue.programmes.values() for c in p.preferences}
+    for c in catalogue.conditions.values():
+        if c.kind == "custom" and not c.required and c.id not in used:
+            problems.append(f"condition {c.id} has no kind")
+        if c.id not in used:
+            problems.append(f"condition {c.id} is in no route and is no preference")
+        if not re.fullmatch(rf"{re.escape(c.programme)}(\.[0-9.]*[0-9])?[a-z]*", c.id):
+            problems.append(f"condition {c.id} does not start with its programme id {c.programme}")
+    for p in catalogue.programmes.values():
+        for c in [*{m for r in p.routes.values() for m in r.members}, *p.preferences]:
+            if c not in catalogue.conditions:
+                problems.append(f"programme {p.id} uses undeclared condition {c}")
+        if not p.routes:
+            problems.append(f"programme {p.id} has no route")
+    expected = programme_ids((folder / "programmes.md").read_text(encoding="utf-8"))
+    if list(catalogue.programmes) != expected:
+        missing = sorted(set(expected) - set(catalogue.programmes))
+        extra = sorted(set(catalogue.programmes) - set(expected))
+        problems.append(f"programmes differ from programmes.md: missing {missing}, not listed {extra}")
+    if not problems:
+        problems += _witness_problems(engine, catalogue)
+    return problems
+
+
+def _witness_problems(engine: Engine, catalogue: Catalogue) -> list[str]:
+    problems = []
+    for p in catalogue.programmes.values():
+        for name, route in p.routes.items():
+            kind = route.kind or p.kinds[0]
+            facts = witness(p, route, catalogue, kind)
+            result = engine.assess_one(facts).programme(p.id)
+            if result.status != "eligible":
+                failing = [c.condition.id for c in result.conditions if c.status != "met"]
+                problems.append(f"programme {p.id} route {name}: the witness is {result.status} (not met: {failing})")
+        empty = EntityFacts(
+            source=f"<empty {p.id}>", name="empty", kind=p.kinds[0], year=2024,
+            business_lines=p.scope[:1], items={"business_lines": frozenset(p.scope[:1])},
+        )
+        if engine.assess_one(empty).programme(p.id).status == "eligible":
+            problems.append(f"programme {p.id} is met by an entity that states nothing")
+    return problems
+

@@ -1,0 +1,126 @@
+"""The JSON Schema of fact files, generated from the vocabulary (pysvc/schema/facts.schema.json).
+
+The schema states the structure (keys, types, enumerations, amount forms); `pysvc.facts` applies
+the same vocabulary and also reads the amounts exactly, with messages naming file and field.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import vocabulary as vocab
+from .facts import ITEM_SECTIONS
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "facts.schema.json"
+SCHEMA_ID = "https://svctrade.invalid/schema/facts/1"
+
+_AMOUNT: dict[str, Any] = {
+    "description": "An amount: 80000000, '8000万元', '1亿元', '2.5万美元', 'USD 25000' or {amount: 200, unit: 万美元}. "
+    "A bare number takes the year's `currency`.",
+    "oneOf": [
+        {"type": "number"},
+        {"type": "string", "pattern": r"^\s*(-)?\S.*$"},
+        {
+            "type": "object",
+            "properties": {"amount": {"type": ["number", "string"]}, "unit": {"type": "string"}, "currency": {"type": "string"}},
+            "required": ["amount"],
+            "additionalProperties": False,
+        },
+    ],
+}
+_COUNT: dict[str, Any] = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^\s*\d[\d,]*(\.\d+)?\s*[千万亿]?\s*$"}]}
+_DATE: dict[str, Any] = {"type": "string", "format": "date"}
+
+
+def _enum(terms: dict[str, vocab.Term]) -> dict[str, Any]:
+    return {"enum": list(terms), "description": "; ".join(f"{k}: {t.zh}" for k, t in terms.items())}
+
+
+def _enum_list(terms: dict[str, vocab.Term]) -> dict[str, Any]:
+    return {"type": "array", "items": _enum(terms), "uniqueItems": True}
+
+
+def facts_schema() -> dict[str, Any]:
+    """The schema as a dictionary."""
+    figures = {
+        key: {**(_COUNT if t.unit in ("count", "m2") else _AMOUNT), "title": t.zh, "x-unit": t.unit}
+        for key, t in vocab.FIGURES.items()
+    }
+    figures["currency"] = {"enum": ["CNY", "USD"], "description": "Currency of bare numbers in this year."}
+    finding = {
+        "oneOf": [
+            {"type": "boolean"},
+            {
+                "type": "object",
+                "properties": {
+                    "value": {"type": "boolean"},
+                    "assessor": {"type": "string"},
+                    "date": _DATE,
+                    "note": {"type": "string"},
+                },
+                "required": ["value"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+    properties: dict[str, Any] = {
+        "year": {"type": "integer", "minimum": 1990, "maximum": 2100, "title": "申请年度"},
+        "catalogue": {"type": "string", "title": "目录版本"},
+        "entity": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "title": "名称"},
+                "credit_code": {"type": "string", "pattern": "^[0-9A-Za-z]{18}$", "title": "统一社会信用代码"},
+                "kind": _enum(vocab.ENTITY_KINDS),
+                "district": _enum(vocab.DISTRICTS),
+                "independent_legal_person": {"type": "boolean"},
+            },
+            "required": ["name", "kind"],
+            "additionalProperties": False,
+        },
+        "business_lines": _enum_list(vocab.BUSINESS_LINES),
+        "figures": {
+            "type": "object",
+            "propertyNames": {"pattern": "^(19|20|21)[0-9]{2}$"},
+            "additionalProperties": {"type": "object", "properties": figures, "additionalProperties": False},
+        },
+        "agreements": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "counterparty": {"type": "string"},
+                    "counterparty_kind": _enum(vocab.COUNTERPARTIES),
+                    "well_known": {"type": "boolean"},
+                    "overseas": {"type": "boolean"},
+                    "start": _DATE,
+                    "end": _DATE,
+                },
+                "required": ["counterparty", "counterparty_kind", "start", "end"],
+                "additionalProperties": False,
+            },
+        },
+        "findings": {
+            "type": "object",
+            "properties": {k: {**finding, "title": t.zh} for k, t in vocab.FINDINGS.items()},
+            "additionalProperties": False,
+        },
+    }
+    for section, terms in ITEM_SECTIONS.items():
+        properties[section] = _enum_list(terms)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "svctrade fact file (one entity)",
+        "type": "object",
+        "properties": properties,
+        "required": ["entity"],
+        "additionalProperties": False,
+    }
+
+
+def schema_text() -> str:
+    """The schema as it is written to pysvc/schema/facts.schema.json."""
+    return json.dumps(facts_schema(), ensure_ascii=False, indent=2) + "\n"

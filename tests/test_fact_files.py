@@ -1,0 +1,102 @@
+"""Bad fact files get one clear message per problem, naming the file, the field and what is
+expected; the command exits 2 and never shows a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pysvc.cli import app
+from pysvc.facts import FactFileError, parse_fact_text
+
+GOOD = """\
+year: 2024
+entity: {name: 上海外滩华庭酒店有限公司, kind: enterprise}
+business_lines: [star_rated_hotel]
+figures:
+  2023: {revenue: 9000万元, guests: 1000, foreign_guests: 400}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        ("year: 2024\nentity: {name: x, kind: enterprise\n", "line", "malformed YAML"),
+        (GOOD.replace("revenue: 9000万元", "revenue: [9000]"), "figures.2023.revenue", "expected an amount"),
+        (GOOD.replace("guests: 1000", "guests: many"), "figures.2023.guests", "whole number"),
+        (GOOD.replace("9000万元", "-9000万元"), "figures.2023.revenue", "negative amount"),
+        (GOOD.replace("9000万元", "9000万圆"), "figures.2023.revenue", "cannot read"),
+        (GOOD.replace("9000万元", "90000000"), "figures.2023.revenue", "missing currency"),
+        (GOOD.replace("9000万元", "9000万美元"), "figures.2023.revenue", "never converts currencies"),
+        (GOOD.replace("revenue:", "revenu:"), "figures.2023.revenu", "did you mean 'revenue'"),
+        (GOOD.replace("business_lines", "busines_lines"), "busines_lines", "did you mean 'business_lines'"),
+        (GOOD.replace("star_rated_hotel", "star_hotel"), "business_lines[0]", "unknown value 'star_hotel'"),
+        (GOOD.replace("kind: enterprise", "kind: company"), "entity.kind", "expected one of"),
+        (GOOD.replace("year: 2024", "year: next"), "year", "expected a year"),
+        (GOOD + "findings: {specialty_brand: yes please}\n", "findings.specialty_brand", "expected a mapping"),
+        (GOOD + "agreements: [{counterparty: A, counterparty_kind: client, start: 2024-01-01, end: 2023-01-01}]\n",
+         "agreements[0].end", "before it starts"),
+    ],
+)
+def test_each_bad_field_is_named_with_what_is_expected(text: str, field: str, expected: str) -> None:
+    with pytest.raises(FactFileError) as caught:
+        parse_fact_text(text, "facts/bad.yaml")
+    message = str(caught.value)
+    assert message.startswith("facts/bad.yaml: ")
+    assert field in message
+    assert expected in message
+
+
+def test_every_problem_of_a_file_is_reported_together() -> None:
+    text = GOOD.replace("revenue:", "revenu:").replace("guests: 1000", "guests: -3")
+    with pytest.raises(FactFileError) as caught:
+        parse_fact_text(text, "x.yaml")
+    assert len(caught.value.problems) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "entity: {name: x, kind: enterprise\n",
+        GOOD.replace("9000万元", "9000万圆"),
+        GOOD.replace("9000万元", "90000000"),
+        GOOD.replace("revenue:", "revenu:"),
+        "- just\n- a list\n",
+        "",
+    ],
+)
+def test_the_cli_exits_2_without_a_traceback(tmp_path: Path, runner: CliRunner, text: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert str(path) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_year_is_an_error_not_today(tmp_path: Path, runner: CliRunner) -> None:
+    path = tmp_path / "no-year.yaml"
+    path.write_text(GOOD.replace("year: 2024\n", ""), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert "year: missing" in result.output
+    assert runner.invoke(app, ["check", str(path), "--year", "2024"]).exit_code == 0
+
+
+def test_a_missing_file_is_reported_plainly(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check", "no/such/file.yaml"])
+    assert result.exit_code == 2
+    assert "no/such/file.yaml: cannot read the file" in result.output
+
+
+def test_in_a_batch_the_bad_record_is_reported_and_the_rest_answered(tmp_path: Path, runner: CliRunner) -> None:
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_text(GOOD.replace("9000万元", "lots"), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(bad), str(good), "--format", "jsonl"])
+    assert result.exit_code == 2
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert '"svctrade.error/1"' in lines[0] and "figures.2023.revenue" in lines[0]
+    assert '"svctrade.result/1"' in lines[1]
