@@ -17,9 +17,12 @@ import typer
 
 from . import __version__
 from .batch import assess_files
+from .cases import load_cases, run_case
+from .docs import stale_files, write_files
 from .engine import Engine, InterpretationError
 from .facts import FactFileError
 from .kb import DEFAULT_CATALOGUE, CatalogueNotFound
+from .lint import lint as lint_kb
 from .render import assessment_json, condition_line, error_json, programme_text, render_text
 from .results import Assessment
 
@@ -193,6 +196,106 @@ def interpretations(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
     for reading in engine.catalogue.interpretations.values():
         options = ", ".join(f"{o}{' (default)' if o == reading.default else ''}" for o in reading.options)
         typer.echo(f"{reading.name}: {options}")
+
+
+@app.command()
+def lint(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
+    """Check the knowledge base against the catalogue text: coverage, verbatim clauses, witnesses.
+
+    Example: svctrade lint --catalogue 2023
+    """
+    problems = lint_kb(catalogue, _engine(catalogue, None))
+    for problem in problems:
+        typer.echo(problem)
+    typer.echo(f"{len(problems)} problem(s)" if problems else f"kb/{catalogue}: no problems")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def test(
+    files: Annotated[list[Path], typer.Argument(help="YAML case files (see pysvc/cases.py).", show_default=False)],
+    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+) -> None:
+    """Run regression cases: expected outcomes and explanations, each case named by a sentence.
+
+    Example: svctrade test tests/cases/ch02.yaml --catalogue 2023
+    """
+    engines: dict[tuple[tuple[str, str], ...], Engine] = {}
+    failures = total = 0
+    for path in files:
+        try:
+            cases = load_cases(path)
+        except (OSError, ValueError, KeyError) as exc:
+            raise _fail(f"{path}: cannot read cases ({exc})") from None
+        for case in cases:
+            key = tuple(sorted(case.interpretations.items()))
+            if key not in engines:
+                engines[key] = _engine(catalogue, [f"{k}={v}" for k, v in key])
+            problems = run_case(case, engines[key])
+            total += 1
+            failures += bool(problems)
+            typer.echo(f"{'FAIL' if problems else 'ok  '} {case.name}")
+            for problem in problems:
+                typer.echo(f"       {problem}")
+    typer.echo(f"{total - failures} passed, {failures} failed")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    files: Annotated[list[Path], typer.Argument(help="Fact files (YAML).", show_default=False)],
+    base: Annotated[str, typer.Option("--base", help="Catalogue version before.")] = DEFAULT_CATALOGUE,
+    head: Annotated[str, typer.Option("--head", help="Catalogue version after.")] = DEFAULT_CATALOGUE,
+    base_reading: Annotated[
+        list[str] | None, typer.Option("--base-interpretation", help="NAME=VALUE for the base run.")
+    ] = None,
+    head_reading: Annotated[
+        list[str] | None, typer.Option("--head-interpretation", help="NAME=VALUE for the head run.")
+    ] = None,
+    year: YearOption = None,
+) -> None:
+    """Compare outcomes between two catalogue versions (or two readings) for the same fact files.
+
+    Example: svctrade diff facts/examples/*.yaml --head-interpretation forwarder_share_outlets=both_kinds
+    """
+    before, after = _engine(base, base_reading), _engine(head, head_reading)
+    changes = 0
+    for old, new in zip(assess_files(before, files, year), assess_files(after, files, year), strict=True):
+        if isinstance(old, FactFileError) or isinstance(new, FactFileError):
+            typer.echo(str(old if isinstance(old, FactFileError) else new), err=True)
+            continue
+        new_status = {r.programme.id: r.status for r in new.programmes}
+        for result in old.programmes:
+            now = new_status.get(result.programme.id, "absent")
+            if now != result.status:
+                changes += 1
+                typer.echo(f"{old.entity.source}\t{result.programme.id}\t{result.status} -> {now}")
+        for pid in new_status.keys() - {r.programme.id for r in old.programmes}:
+            changes += 1
+            typer.echo(f"{old.entity.source}\t{pid}\tabsent -> {new_status[pid]}")
+    typer.echo(f"{changes} change(s)")
+
+
+@app.command()
+def docs(
+    check_only: Annotated[bool, typer.Option("--check", help="Only report stale files (exit 1).")] = False,
+) -> None:
+    """Regenerate docs/facts.md, docs/catalogue.md and the fact-file JSON Schema from the code and KB.
+
+    Example: svctrade docs --check
+    """
+    if check_only:
+        stale = stale_files()
+        for path in stale:
+            typer.echo(f"stale: {path}")
+        if stale:
+            raise typer.Exit(1)
+        typer.echo("generated files are current")
+        return
+    for path in write_files():
+        typer.echo(f"wrote {path}")
 
 
 @app.command()

@@ -1,0 +1,92 @@
+"""The command line: answers on every shipped example, explanations with clause text, the
+programme list, and documentation of every command."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pysvc.cli import app
+from pysvc.lint import programme_ids
+
+from .conftest import EXAMPLES, ROOT
+
+STATUSES = {"eligible", "not_eligible", "undetermined", "out_of_scope"}
+PROGRAMME_IDS = programme_ids((ROOT / "kb" / "2023" / "programmes.md").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_every_example_answers_for_every_programme_in_json(runner: CliRunner, example: Path) -> None:
+    result = runner.invoke(app, ["check", str(example), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["schema"] == "svctrade.result/1"
+    assert [p["id"] for p in document["programmes"]] == PROGRAMME_IDS
+    assert {p["status"] for p in document["programmes"]} <= STATUSES
+    assert any(p["status"] != "out_of_scope" for p in document["programmes"]), "the example declares nothing"
+
+
+def test_programmes_lists_exactly_the_promised_ids(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["programmes", "--format", "json"])
+    assert [p["id"] for p in json.loads(result.stdout)] == PROGRAMME_IDS
+    assert len(PROGRAMME_IDS) == 41
+    shared = ROOT.parent / "shared" / "catalogue" / "programmes.md"
+    if shared.exists():
+        assert programme_ids(shared.read_text(encoding="utf-8")) == PROGRAMME_IDS
+
+
+def test_explain_prints_the_clause_text_of_every_condition_it_cites(runner: CliRunner) -> None:
+    example = ROOT / "facts" / "examples" / "1-freight-comprehensive-eligible.yaml"
+    result = runner.invoke(app, ["explain", str(example), "--programme", "2.2"])
+    assert result.exit_code == 0, result.output
+    cited = set(re.findall(r"^\s+[✔✘?] (2\.2\.[0-9a-z]+) ", result.stdout, flags=re.M))
+    assert cited == {"2.2.1", "2.2.2", "2.2.3a", "2.2.3b"}
+    for text in ("集团上年度营业额 20 亿元人民币以上", "品牌直营或加盟的酒店 400 家以上", "国外酒店上年度营业额 50 万美元以上"):
+        assert text in result.stdout
+
+
+def test_text_output_is_chinese_by_default_and_english_on_request(runner: CliRunner) -> None:
+    example = str(ROOT / "facts" / "examples" / "1-freight-comprehensive-eligible.yaml")
+    assert "符合" in runner.invoke(app, ["check", example]).stdout
+    assert "eligible" in runner.invoke(app, ["check", example, "--lang", "en"]).stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "-p", "12.1"], "unknown programme"),
+        (["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "-i", "nonsense"], "NAME=VALUE"),
+        (["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "-i", "recent_year=average"], "did you mean"),
+        (["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "--catalogue", "1999"], "no knowledge base"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(runner: CliRunner, arguments: list[str], message: str) -> None:
+    result = runner.invoke(app, [arguments[0], str(ROOT / arguments[1]), *arguments[2:]])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_docs_cover_every_command_with_its_example() -> None:
+    cli_doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"## svctrade {name}" in cli_doc, name
+        example = re.search(r"Example: (svctrade .+)", command.callback.__doc__ or "")
+        assert example, f"the help of {name} has no example"
+        assert example[1] in cli_doc, f"docs/cli.md lacks the example of {name}"
+        assert f"svctrade {name}" in readme or name == "version", f"README does not mention {name}"
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "pysvc", "programmes"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "上海市旅游星级酒店" in result.stdout

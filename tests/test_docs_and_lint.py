@@ -1,0 +1,69 @@
+"""Generated documentation is current, the shipped examples fit the JSON Schema, the KB source is
+the catalogue text, and lint both passes and catches a removed clause."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from unittest import mock
+
+import jsonschema
+import pytest
+import yaml
+
+from pysvc.docs import stale_files
+from pysvc.engine import Engine
+from pysvc.lint import lint
+from pysvc.schema import facts_schema
+
+from .conftest import EXAMPLES, ROOT
+
+
+def test_generated_docs_and_schema_are_current(engine: Engine) -> None:
+    assert stale_files(engine) == [], "run `svctrade docs` and commit the result"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_every_example_fits_the_json_schema(example: Path) -> None:
+    data = json.loads(json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str))
+    jsonschema.validate(data, facts_schema())
+
+
+def test_the_schema_rejects_an_unknown_key() -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"entity": {"name": "x", "kind": "enterprise"}, "revenue": 1}, facts_schema())
+
+
+def test_the_kb_source_is_the_catalogue_text_as_issued() -> None:
+    shared = ROOT.parent / "shared" / "catalogue" / "2023.md"
+    if not shared.exists():
+        pytest.skip("../shared is not beside this checkout")
+    assert (ROOT / "kb" / "2023" / "source.md").read_bytes() == shared.read_bytes()
+
+
+def test_every_kb_file_opens_with_a_header_naming_its_chapter() -> None:
+    for path in sorted((ROOT / "kb" / "2023").glob("ch*.lp")):
+        header = path.read_text(encoding="utf-8").splitlines()[:3]
+        assert header[0].startswith("%"), path.name
+        assert any(re.search(r"第[一二三四五六七八九十]+章", line) for line in header), path.name
+
+
+def test_lint_passes_on_the_shipped_kb(engine: Engine) -> None:
+    assert lint("2023", engine) == []
+
+
+def test_lint_fails_when_one_clause_is_removed(tmp_path: Path) -> None:
+    copy = tmp_path / "2023"
+    shutil.copytree(ROOT / "kb" / "2023", copy)
+    chapter = copy / "ch02.lp"
+    text = chapter.read_text(encoding="utf-8")
+    block = re.search(r"%@ clause 2\.1\.1:.*?\n\n", text, flags=re.S)
+    assert block, "the clause block to remove was not found"
+    chapter.write_text(text.replace(block[0], ""), encoding="utf-8")
+    with mock.patch.dict(os.environ, {"SVCTRADE_KB": str(tmp_path)}):
+        problems = lint("2023")
+    assert any("上年度营业额 8000 万元人民币以上" in p for p in problems), problems
+    assert any("2.1.1" in p for p in problems), problems
