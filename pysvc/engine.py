@@ -118,8 +118,7 @@ def _condition_order(condition_id: str) -> tuple:
 class _EntityAtoms:
     """What grounding derived for one entity."""
 
-    met: set[str] = field(default_factory=set)
-    known: set[str] = field(default_factory=set)
+    states: dict[str, ConditionStatus] = field(default_factory=dict)
     observed: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
     needs: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     in_scope: set[str] = field(default_factory=set)
@@ -288,9 +287,10 @@ class Engine:
 
     def _assessment(self, entity: EntityFacts, year: int, atoms: _EntityAtoms) -> Assessment:
         conditions = {
-            cid: ConditionResult(
+            cid: ConditionResult(  # conditions of unexplained programmes are not reported
+
                 condition=condition,
-                status=_status(cid, atoms),
+                status=atoms.states.get(cid, "unknown"),
                 found=tuple(atoms.observed.get(cid, ())),
                 needs=tuple(sorted(set(atoms.needs.get(cid, ())))),
             )
@@ -303,7 +303,7 @@ class Engine:
                 tuple(conditions[c] for c in sorted(s, key=_condition_order))
                 for s in sorted(atoms.missing.get(pid, []), key=lambda s: (len(s), sorted(s, key=_condition_order)))
             )
-            routes = sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index)
+            routes = sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index) if explained else []
             route = routes[0] if routes else None
             if pid not in atoms.in_scope:
                 status = "out_of_scope"
@@ -317,12 +317,14 @@ class Engine:
                 ProgrammeResult(
                     programme=programme,
                     status=status,  # type: ignore[arg-type]
-                    explained=explained or route is not None,
+                    explained=explained,
                     route=route,
                     because=_because(programme.routes[route], conditions) if route else (),
                     missing=missing,
                     preferences=tuple(conditions[c] for c in programme.preferences),
-                    conditions=tuple(c for c in conditions.values() if c.condition.programme == pid),
+                    conditions=tuple(c for c in conditions.values() if c.condition.programme == pid)
+                    if explained
+                    else (),
                 )
             )
         return Assessment(entity, year, self.catalogue, tuple(results))
@@ -332,12 +334,6 @@ def _because(route: Route, conditions: Mapping[str, ConditionResult]) -> tuple[C
     """The conditions that carried a route: all of its own, and the met members of each group."""
     chosen = [c for c in route.members if c in route.conditions or conditions[c].status == "met"]
     return tuple(conditions[c] for c in sorted(chosen, key=_condition_order))
-
-
-def _status(condition_id: str, atoms: _EntityAtoms) -> ConditionStatus:
-    if condition_id in atoms.met:
-        return "met"
-    return "failed" if condition_id in atoms.known else "unknown"
 
 
 def _facts_by_name(ctl: clingo.Control) -> dict[str, list[tuple[clingo.Symbol, ...]]]:
@@ -360,20 +356,20 @@ def _need_path(need: clingo.Symbol) -> str:
 
 
 def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
+    """Read, per entity, the reported atoms of the ground program (all of them facts)."""
     result = [_EntityAtoms() for _ in range(count)]
-    for atom in ctl.symbolic_atoms:
-        if not atom.is_fact:
-            continue
-        symbol = atom.symbol
-        name, args = symbol.name, symbol.arguments
-        if not args or args[0].type != clingo.SymbolType.Number or name in ("figure", "application_year"):
-            continue
-        if name in ("met", "known", "in_scope", "explained", "observed", "needs", "route_met"):
+    atoms = ctl.symbolic_atoms
+    for signature in (("state", 3), ("shows", 3), ("collect", 3), ("route_met", 3), ("in_scope", 2), ("explained", 2)):
+        for atom in atoms.by_signature(*signature):
+            args = atom.symbol.arguments
             entity = result[args[0].number]
             key = args[1].string
-            if name == "observed":
+            name = signature[0]
+            if name == "state":
+                entity.states[key] = args[2].name  # type: ignore[assignment]
+            elif name == "shows":
                 entity.observed[key].append(_value(args[2]))
-            elif name == "needs":
+            elif name == "collect":
                 entity.needs[key].append(_need_path(args[2]))
             elif name == "route_met":
                 entity.routes_met[key].append(args[2].name)
