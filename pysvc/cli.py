@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -35,26 +35,29 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
 CatalogueOption = Annotated[str, typer.Option("--catalogue", help="Catalogue version (a folder of kb/).")]
 YearOption = Annotated[
-    int | None, typer.Option("--year", help="Application year (上年度 = year − 1); default: the file's `year`.")
+    int | None,
+    typer.Option("--year", help="Application year (上年度 = year − 1); default: the file's `year`."),
 ]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the text and descriptions.")]
 InterpretationOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--interpretation", "-i", help="Choose a reading, NAME=VALUE (repeatable); see `svctrade interpretations`."
+        "--interpretation",
+        "-i",
+        help="Choose a reading, NAME=VALUE (repeatable); see `svctrade interpretations`.",
     ),
 ]
 

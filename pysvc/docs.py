@@ -41,7 +41,12 @@ def _usage(catalogue: Catalogue) -> dict[tuple[str, str], list[str]]:
 def _table(title: str, terms: dict[str, vocab.Term], rows: dict[str, list[str]], with_unit: bool = False) -> list[str]:
     """A markdown table of vocabulary words and the conditions that read each."""
     unit_head, unit_rule = (" unit |", "---|") if with_unit else ("", "")
-    lines = [f"### {title}", "", f"| key | 中文 | English |{unit_head} clauses |", f"|---|---|---|{unit_rule}---|"]
+    lines = [
+        f"### {title}",
+        "",
+        f"| key | 中文 | English |{unit_head} clauses |",
+        f"|---|---|---|{unit_rule}---|",
+    ]
     for key, term in terms.items():
         clauses = ", ".join(rows.get(key, [])) or "—"
         unit = f" {term.unit}{' (may be negative)' if term.signed else ''} |" if with_unit else ""
@@ -77,7 +82,8 @@ def facts_markdown(catalogue: Catalogue) -> str:
         "    foreign_guests: 30000",
         "recognitions: [green_hotel]     # a list given (even empty) is known; an absent list is unknown",
         "agreements:",
-        "  - {counterparty: 某知名客户, counterparty_kind: client, well_known: true, start: 2023-01-01, end: 2025-12-31}",
+        "  - {counterparty: 某知名客户, counterparty_kind: client, well_known: true,",
+        "     start: 2023-01-01, end: 2025-12-31}",
         "findings:                       # assessor findings on qualitative tests; absent = unknown",
         "  logistics_information_system: {value: true, assessor: 评审组, date: 2024-03-15}",
         "```",
@@ -94,14 +100,18 @@ def facts_markdown(catalogue: Catalogue) -> str:
         *_table("Districts (`entity.district`)", vocab.DISTRICTS, rows("district")),
         *_table("Business lines (`business_lines`)", vocab.BUSINESS_LINES, _scope_rows(catalogue)),
         *_table("Figures (`figures.YEAR.*`)", vocab.FIGURES, rows("figures"), with_unit=True),
-        *[
-            line
-            for section, terms in ITEM_SECTIONS.items()
-            for line in _table(f"`{section}`", terms, rows(section))
-        ],
-        *_table("Agreement counterparties (`agreements[].counterparty_kind`)", vocab.COUNTERPARTIES, rows("counterparty")),
+        *[line for section, terms in ITEM_SECTIONS.items() for line in _table(f"`{section}`", terms, rows(section))],
+        *_table(
+            "Agreement counterparties (`agreements[].counterparty_kind`)",
+            vocab.COUNTERPARTIES,
+            rows("counterparty"),
+        ),
         *_table("Agreement fields (`agreements[]`)", vocab.AGREEMENT_FIELDS, {}),
-        *_table("Findings (`findings.*`: true/false or {value, assessor, date, note})", vocab.FINDINGS, rows("findings")),
+        *_table(
+            "Findings (`findings.*`: true/false or {value, assessor, date, note})",
+            vocab.FINDINGS,
+            rows("findings"),
+        ),
     ]
     return "\n".join(lines).rstrip() + "\n"
 

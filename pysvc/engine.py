@@ -142,6 +142,9 @@ class Engine:
         self._program = "\n".join(path.read_text(encoding="utf-8") for path in kb_files(catalogue))
         self._choices = dict(interpretations or {})
         self.catalogue = self._read_catalogue()
+        self._programme_conditions: dict[str, list[Condition]] = defaultdict(list)
+        for condition in self.catalogue.conditions.values():
+            self._programme_conditions[condition.programme].append(condition)
 
     # -- set-up ---------------------------------------------------------------------------------
     def _control(self) -> clingo.Control:
@@ -212,9 +215,7 @@ class Engine:
             if name not in options:
                 close = difflib.get_close_matches(name, list(options), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise InterpretationError(
-                    f"unknown interpretation {name!r}{hint}; known: {', '.join(sorted(options))}"
-                )
+                raise InterpretationError(f"unknown interpretation {name!r}{hint}; known: {', '.join(sorted(options))}")
             if value not in options[name]:
                 raise InterpretationError(
                     f"interpretation {name} has no value {value!r}; choose one of: {', '.join(options[name])}"
@@ -263,9 +264,7 @@ class Engine:
         """Assess a single entity."""
         return next(self.assess([entity], year, explain_all))
 
-    def _assess_batch(
-        self, batch: list[EntityFacts], year: int | None, explain_all: bool
-    ) -> Iterator[Assessment]:
+    def _assess_batch(self, batch: list[EntityFacts], year: int | None, explain_all: bool) -> Iterator[Assessment]:
         years = [application_year(entity, year) for entity in batch]
         ctl = self._control()
         with ctl.backend() as backend:
@@ -286,24 +285,25 @@ class Engine:
             yield self._assessment(entity, application, atoms)
 
     def _assessment(self, entity: EntityFacts, year: int, atoms: _EntityAtoms) -> Assessment:
-        conditions = {
-            cid: ConditionResult(  # conditions of unexplained programmes are not reported
-
-                condition=condition,
-                status=atoms.states.get(cid, "unknown"),
-                found=tuple(atoms.observed.get(cid, ())),
-                needs=tuple(sorted(set(atoms.needs.get(cid, ())))),
-            )
-            for cid, condition in self.catalogue.conditions.items()
-        }
         results = []
         for pid, programme in self.catalogue.programmes.items():
-            explained = pid in atoms.explained
+            if pid not in atoms.explained:  # out of scope and not asked for: nothing was evaluated
+                results.append(ProgrammeResult(programme, "out_of_scope", explained=False))
+                continue
+            conditions = {
+                c.id: ConditionResult(
+                    condition=c,
+                    status=atoms.states.get(c.id, "unknown"),
+                    found=tuple(atoms.observed.get(c.id, ())),
+                    needs=tuple(sorted(set(atoms.needs.get(c.id, ())))),
+                )
+                for c in self._programme_conditions[pid]
+            }
             missing = tuple(
                 tuple(conditions[c] for c in sorted(s, key=_condition_order))
                 for s in sorted(atoms.missing.get(pid, []), key=lambda s: (len(s), sorted(s, key=_condition_order)))
             )
-            routes = sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index) if explained else []
+            routes = sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index)
             route = routes[0] if routes else None
             if pid not in atoms.in_scope:
                 status = "out_of_scope"
@@ -317,14 +317,12 @@ class Engine:
                 ProgrammeResult(
                     programme=programme,
                     status=status,  # type: ignore[arg-type]
-                    explained=explained,
+                    explained=True,
                     route=route,
                     because=_because(programme.routes[route], conditions) if route else (),
                     missing=missing,
                     preferences=tuple(conditions[c] for c in programme.preferences),
-                    conditions=tuple(c for c in conditions.values() if c.condition.programme == pid)
-                    if explained
-                    else (),
+                    conditions=tuple(conditions.values()),
                 )
             )
         return Assessment(entity, year, self.catalogue, tuple(results))
@@ -359,7 +357,14 @@ def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
     """Read, per entity, the reported atoms of the ground program (all of them facts)."""
     result = [_EntityAtoms() for _ in range(count)]
     atoms = ctl.symbolic_atoms
-    for signature in (("state", 3), ("shows", 3), ("collect", 3), ("route_met", 3), ("in_scope", 2), ("explained", 2)):
+    for signature in (
+        ("state", 3),
+        ("shows", 3),
+        ("collect", 3),
+        ("route_met", 3),
+        ("in_scope", 2),
+        ("explained", 2),
+    ):
         for atom in atoms.by_signature(*signature):
             args = atom.symbol.arguments
             entity = result[args[0].number]

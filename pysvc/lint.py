@@ -21,7 +21,7 @@ from .amounts import Money
 from .engine import Engine
 from .facts import Agreement, EntityFacts, Finding
 from .kb import kb_dir, read_clauses
-from .results import Catalogue, Condition, Months, Percent, Programme, Route
+from .results import Catalogue, Condition, Months, Programme, Route
 
 _CHAPTER = re.compile(r"^#*\s*\**[一二三四五六七八九十]+、")
 _PROGRAMME_ROW = re.compile(r"^\|\s*([0-9][0-9.]*)\s*\|")
@@ -195,10 +195,13 @@ def _witness_problems(engine: Engine, catalogue: Catalogue) -> list[str]:
                 failing = [c.condition.id for c in result.conditions if c.status != "met"]
                 problems.append(f"programme {p.id} route {name}: the witness is {result.status} (not met: {failing})")
         empty = EntityFacts(
-            source=f"<empty {p.id}>", name="empty", kind=p.kinds[0], year=2024,
-            business_lines=p.scope[:1], items={"business_lines": frozenset(p.scope[:1])},
+            source=f"<empty {p.id}>",
+            name="empty",
+            kind=p.kinds[0],
+            year=2024,
+            business_lines=p.scope[:1],
+            items={"business_lines": frozenset(p.scope[:1])},
         )
         if engine.assess_one(empty).programme(p.id).status == "eligible":
             problems.append(f"programme {p.id} is met by an entity that states nothing")
     return problems
-

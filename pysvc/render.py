@@ -128,8 +128,10 @@ def describe(condition: Condition, catalogue: Catalogue, lang: str = "zh") -> st
     if kind in ("at_least", "more_than"):
         op = "≥" if kind == "at_least" else ">"
         what = label("figure", subject[0], lang)
-        return f"上年度{what} {op} {format_value(required[0], lang)}" if zh else (
-            f"last year's {what} {op} {format_value(required[0], lang)}"
+        return (
+            f"上年度{what} {op} {format_value(required[0], lang)}"
+            if zh
+            else (f"last year's {what} {op} {format_value(required[0], lang)}")
         )
     if kind == "at_least_in_recent_years":
         reading = catalogue.interpretations.get("recent_years")
@@ -176,9 +178,7 @@ def _value_table(condition: Condition) -> str:
 
 
 # -- text ----------------------------------------------------------------------------------------
-def render_text(
-    assessment: Assessment, lang: str = "zh", show_all: bool = False, clause_text: bool = False
-) -> str:
+def render_text(assessment: Assessment, lang: str = "zh", show_all: bool = False, clause_text: bool = False) -> str:
     """A report for legal staff: every programme in scope (or all), its verdict and why."""
     w = _WORDS[lang]
     entity = assessment.entity
@@ -225,9 +225,7 @@ def programme_text(result: ProgrammeResult, catalogue: Catalogue, lang: str, cla
     return lines
 
 
-def condition_line(
-    result: ConditionResult, catalogue: Catalogue, lang: str, clause_text: bool, indent: str
-) -> str:
+def condition_line(result: ConditionResult, catalogue: Catalogue, lang: str, clause_text: bool, indent: str) -> str:
     w = _WORDS[lang]
     c = result.condition
     parts = [f"{indent}{CONDITION_MARK[result.status]} {c.id} {describe(c, catalogue, lang)}"]
@@ -236,7 +234,9 @@ def condition_line(
         parts.append(f"{w['found']} " + "; ".join(format_value(v, lang, table) for v in result.found))
     if result.gap is not None:
         gap = result.gap
-        parts.append(f"{w['gap']} {format_value(gap, lang)}{'个百分点' if isinstance(gap, Decimal) and lang == 'zh' else ''}")
+        parts.append(
+            f"{w['gap']} {format_value(gap, lang)}{'个百分点' if isinstance(gap, Decimal) and lang == 'zh' else ''}"
+        )
     if result.needs:
         parts.append(f"{w['collect']} " + ", ".join(result.needs))
     line = "；".join(parts) if lang == "zh" else "; ".join(parts)
@@ -253,7 +253,11 @@ def json_value(value: Value | Decimal, table: str = "") -> Any:
         return {"amount": f"{value.amount:.2f}", "currency": value.currency}
     if isinstance(value, Share):
         pct = value.percent
-        return {"share_percent": None if pct is None else f"{pct:f}", "part": str(value.part), "whole": str(value.whole)}
+        return {
+            "share_percent": None if pct is None else f"{pct:f}",
+            "part": str(value.part),
+            "whole": str(value.whole),
+        }
     if isinstance(value, Percent):
         return {"percent": value.value}
     if isinstance(value, Months):

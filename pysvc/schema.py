@@ -24,13 +24,22 @@ _AMOUNT: dict[str, Any] = {
         {"type": "string", "pattern": r"^\s*(-)?\S.*$"},
         {
             "type": "object",
-            "properties": {"amount": {"type": ["number", "string"]}, "unit": {"type": "string"}, "currency": {"type": "string"}},
+            "properties": {
+                "amount": {"type": ["number", "string"]},
+                "unit": {"type": "string"},
+                "currency": {"type": "string"},
+            },
             "required": ["amount"],
             "additionalProperties": False,
         },
     ],
 }
-_COUNT: dict[str, Any] = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^\s*\d[\d,]*(\.\d+)?\s*[千万亿]?\s*$"}]}
+_COUNT: dict[str, Any] = {
+    "oneOf": [
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*\d[\d,]*(\.\d+)?\s*[千万亿]?\s*$"},
+    ]
+}
 _DATE: dict[str, Any] = {"type": "string", "format": "date"}
 
 
@@ -72,7 +81,11 @@ def facts_schema() -> dict[str, Any]:
             "type": "object",
             "properties": {
                 "name": {"type": "string", "minLength": 1, "title": "名称"},
-                "credit_code": {"type": "string", "pattern": "^[0-9A-Za-z]{18}$", "title": "统一社会信用代码"},
+                "credit_code": {
+                    "type": "string",
+                    "pattern": "^[0-9A-Za-z]{18}$",
+                    "title": "统一社会信用代码",
+                },
                 "kind": _enum(vocab.ENTITY_KINDS),
                 "district": _enum(vocab.DISTRICTS),
                 "independent_legal_person": {"type": "boolean"},

@@ -100,7 +100,12 @@ def test_no_part_of_a_money_term_leaves_32_bits_at_the_limits() -> None:
 
 @pytest.mark.parametrize(
     ("smaller", "larger"),
-    [("25亿元", "25亿元"), ("2999亿元", "3000亿元"), ("21.47483647亿元", "21.47483648亿元"), ("79999999.99元", "8000万元")],
+    [
+        ("25亿元", "25亿元"),
+        ("2999亿元", "3000亿元"),
+        ("21.47483647亿元", "21.47483648亿元"),
+        ("79999999.99元", "8000万元"),
+    ],
 )
 def test_large_amounts_compare_correctly_in_clingo(smaller: str, larger: str) -> None:
     assert _ordered(parse_money(smaller), parse_money(larger))

@@ -45,7 +45,11 @@ def test_explain_prints_the_clause_text_of_every_condition_it_cites(runner: CliR
     assert result.exit_code == 0, result.output
     cited = set(re.findall(r"^\s+[✔✘?] (2\.2\.[0-9a-z]+) ", result.stdout, flags=re.M))
     assert cited == {"2.2.1", "2.2.2", "2.2.3a", "2.2.3b"}
-    for text in ("集团上年度营业额 20 亿元人民币以上", "品牌直营或加盟的酒店 400 家以上", "国外酒店上年度营业额 50 万美元以上"):
+    for text in (
+        "集团上年度营业额 20 亿元人民币以上",
+        "品牌直营或加盟的酒店 400 家以上",
+        "国外酒店上年度营业额 50 万美元以上",
+    ):
         assert text in result.stdout
 
 
@@ -58,10 +62,19 @@ def test_text_output_is_chinese_by_default_and_english_on_request(runner: CliRun
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "-p", "12.1"], "unknown programme"),
+        (
+            ["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "-p", "12.1"],
+            "unknown programme",
+        ),
         (["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "-i", "nonsense"], "NAME=VALUE"),
-        (["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "-i", "recent_year=average"], "did you mean"),
-        (["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "--catalogue", "1999"], "no knowledge base"),
+        (
+            ["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "-i", "recent_year=average"],
+            "did you mean",
+        ),
+        (
+            ["check", "facts/examples/1-freight-comprehensive-eligible.yaml", "--catalogue", "1999"],
+            "no knowledge base",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_a_message(runner: CliRunner, arguments: list[str], message: str) -> None:

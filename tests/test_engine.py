@@ -71,8 +71,15 @@ def test_a_preference_never_changes_a_verdict(engine: Engine) -> None:
 
 def test_amounts_of_25_and_3000_yi_yuan_compare_exactly(engine: Engine) -> None:
     chain = _hotel(hotels=400, overseas_hotels=1, overseas_hotel_revenue=Money("USD", Decimal(500000)))
-    for revenue, status in [("3000", "eligible"), ("25", "eligible"), ("20", "eligible"), ("19.9999999999", "not_eligible")]:
-        facts = replace(chain, figures={2023: {**chain.figures[2023], "revenue": Money("CNY", Decimal(revenue) * 10**8)}})
+    for revenue, status in [
+        ("3000", "eligible"),
+        ("25", "eligible"),
+        ("20", "eligible"),
+        ("19.9999999999", "not_eligible"),
+    ]:
+        facts = replace(
+            chain, figures={2023: {**chain.figures[2023], "revenue": Money("CNY", Decimal(revenue) * 10**8)}}
+        )
         assert engine.assess_one(facts).programme("2.2").status == status, revenue
 
 

@@ -35,9 +35,16 @@ figures:
         (GOOD.replace("star_rated_hotel", "star_hotel"), "business_lines[0]", "unknown value 'star_hotel'"),
         (GOOD.replace("kind: enterprise", "kind: company"), "entity.kind", "expected one of"),
         (GOOD.replace("year: 2024", "year: next"), "year", "expected a year"),
-        (GOOD + "findings: {specialty_brand: yes please}\n", "findings.specialty_brand", "expected a mapping"),
-        (GOOD + "agreements: [{counterparty: A, counterparty_kind: client, start: 2024-01-01, end: 2023-01-01}]\n",
-         "agreements[0].end", "before it starts"),
+        (
+            GOOD + "findings: {specialty_brand: yes please}\n",
+            "findings.specialty_brand",
+            "expected a mapping",
+        ),
+        (
+            GOOD + "agreements: [{counterparty: A, counterparty_kind: client, start: 2024-01-01, end: 2023-01-01}]\n",
+            "agreements[0].end",
+            "before it starts",
+        ),
     ],
 )
 def test_each_bad_field_is_named_with_what_is_expected(text: str, field: str, expected: str) -> None:
