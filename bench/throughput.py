@@ -57,12 +57,9 @@ def main() -> None:
     entities = population(args.entities)
     baseline, base_sets = rate(Engine(batch_size=1), entities[: args.baseline_entities], args.all)
     batched, sets = rate(Engine(batch_size=args.batch_size), entities, args.all)
-    print(
-        f"baseline (fresh Control per entity): {baseline:8.1f} entities/s  ({args.baseline_entities} entities, {base_sets} sets)"
-    )
-    print(
-        f"batched  (batch size {args.batch_size:>4}):        {batched:8.1f} entities/s  ({args.entities} entities, {sets} sets)"
-    )
+    base_n, size = args.baseline_entities, args.batch_size
+    print(f"baseline (fresh Control per entity): {baseline:8.1f} entities/s  ({base_n} entities, {base_sets} sets)")
+    print(f"batched  (batch size {size:>4}):        {batched:8.1f} entities/s  ({args.entities} entities, {sets} sets)")
     print(f"ratio batched / baseline: {batched / baseline:.1f}x")
 
 
