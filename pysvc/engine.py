@@ -360,7 +360,7 @@ def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
     for signature in (
         ("state", 3),
         ("shows", 3),
-        ("collect", 3),
+        ("needs", 3),
         ("route_met", 3),
         ("in_scope", 2),
         ("explained", 2),
@@ -374,7 +374,7 @@ def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
                 entity.states[key] = args[2].name  # type: ignore[assignment]
             elif name == "shows":
                 entity.observed[key].append(_value(args[2]))
-            elif name == "collect":
+            elif name == "needs":
                 entity.needs[key].append(_need_path(args[2]))
             elif name == "route_met":
                 entity.routes_met[key].append(args[2].name)

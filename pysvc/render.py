@@ -232,6 +232,8 @@ def condition_line(result: ConditionResult, catalogue: Catalogue, lang: str, cla
     table = _value_table(c)
     if result.found:
         parts.append(f"{w['found']} " + "; ".join(format_value(v, lang, table) for v in result.found))
+    elif result.status == "failed":
+        parts.append(f"{w['found']} {w['none']}")
     if result.gap is not None:
         gap = result.gap
         parts.append(

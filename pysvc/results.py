@@ -130,22 +130,26 @@ class ConditionResult:
 
     @property
     def gap(self) -> Money | int | Decimal | None:
-        """How far the value found is from the value required, where both are numbers."""
+        """The smallest increase of the value found that would meet the condition, where both the
+        value found and the value required are numbers (for 超过, one cent or one unit more than
+        the difference; for shares, percentage points; for counts that must be zero, the count)."""
         if self.status != "failed" or not self.condition.required:
             return None
         required = self.condition.required[0]
+        strict = self.condition.kind == "more_than"
         values = [v.value if isinstance(v, YearValue) else v for v in self.found]
         if isinstance(required, Percent):
             shares = [v.percent for v in values if isinstance(v, Share) and v.percent is not None]
             return Decimal(required.value) - min(shares) if shares else None
         if isinstance(required, Money):
-            amounts = [v for v in values if isinstance(v, Money) and v.currency == required.currency]
-            return Money(required.currency, required.amount - min(a.amount for a in amounts)) if amounts else None
+            amounts = [v.amount for v in values if isinstance(v, Money) and v.currency == required.currency]
+            step = Decimal("0.01") if strict else Decimal(0)
+            return Money(required.currency, required.amount - min(amounts) + step) if amounts else None
         if isinstance(required, int) and not isinstance(required, bool):
             counts = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
             if self.condition.kind == "none_in_recent_years":
                 return max(counts) if counts else None
-            return required - min(counts) if counts else None
+            return required - min(counts) + int(strict) if counts else None
         return None
 
 

@@ -120,3 +120,14 @@ def test_every_reading_in_force_is_reported(engine: Engine) -> None:
     assert readings["forwarder_share_outlets"].chosen == readings["forwarder_share_outlets"].default
     other = Engine(interpretations={"forwarder_share_outlets": "both_kinds"})
     assert other.catalogue.interpretations["forwarder_share_outlets"].chosen == "both_kinds"
+
+
+def test_a_strict_threshold_met_exactly_fails_and_asks_for_one_cent_more(engine: Engine) -> None:
+    zone = parse_fact_text(
+        "year: 2024\nentity: {name: 上海某园区, kind: development_zone}\n"
+        "figures: {2023: {service_trade_enterprises: 3, service_trade_total: 500万美元}}\n"
+    )
+    result = engine.assess_one(zone).programme("11")
+    total = next(c for c in result.conditions if c.condition.id == "11.3b")
+    assert total.status == "failed"
+    assert total.gap == Money("USD", Decimal("0.01"))
