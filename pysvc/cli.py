@@ -162,7 +162,8 @@ def explain(
     entity = item.entity
     typer.echo(f"{entity.name}  [{entity.source}] · {item.catalogue.version} · {item.year}")
     typer.echo("\n".join(programme_text(result, item.catalogue, lang.value, clause_text=True)))
-    others = [c for c in result.conditions if c not in result.because and all(c not in s for s in result.missing)]
+    cited = {c.condition.id for c in (*result.because, *result.preferences, *(c for s in result.missing for c in s))}
+    others = [c for c in result.conditions if c.condition.id not in cited]
     if others:
         typer.echo("  其他条件:" if lang is Lang.zh else "  other conditions:")
         for c in others:

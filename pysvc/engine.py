@@ -348,6 +348,8 @@ def _need_path(need: clingo.Symbol) -> str:
     args = need.arguments
     if need.name == "figure":
         return f"figures.{args[0].number}.{args[1].name}"
+    if need.name == "agreement_flag":
+        return f"agreements[].{args[0].name}"
     if need.name in ("finding", "attribute"):
         return f"{'findings' if need.name == 'finding' else 'entity'}.{args[0].name}"
     return args[0].name
@@ -420,8 +422,10 @@ def entity_symbols(index: int, entity: EntityFacts, year: int) -> Iterator[cling
             a = num(i)
             yield fn("agreement", [e, a, fn(agreement.counterparty_kind)])
             yield fn("agreement_months", [e, a, num(agreement.months)])
+            yield fn("agreement_end_year", [e, a, num(agreement.end.year)])
             for flag in ("well_known", "overseas"):
-                if getattr(agreement, flag):
-                    yield fn("agreement_flag", [e, a, fn(flag)])
+                value = getattr(agreement, flag)
+                if value is not None:
+                    yield fn("agreement_flag", [e, a, fn(flag), fn("true" if value else "false")])
     for topic, finding in entity.findings.items():
         yield fn("finding", [e, fn(topic), fn("true" if finding.value else "false")])

@@ -48,8 +48,8 @@ class Agreement:
     counterparty_kind: str
     start: dt.date
     end: dt.date
-    well_known: bool = False
-    overseas: bool = False
+    well_known: bool | None = None  # None: the file does not say
+    overseas: bool | None = None
 
     @property
     def months(self) -> int:
@@ -306,7 +306,7 @@ def _agreements(r: _Reader, raw: object) -> tuple[Agreement, ...]:
         if start and end and end < start:
             r.problem(f"{path}.end", f"ends ({end}) before it starts ({start})")
         elif party and kind and start and end:
-            result.append(Agreement(party, kind, start, end, **{k: bool(v) for k, v in flags.items()}))
+            result.append(Agreement(party, kind, start, end, **flags))
     return tuple(result)
 
 

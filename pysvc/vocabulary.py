@@ -253,9 +253,15 @@ FIGURES = _index(
     Term("medical_revenue", "医疗业务收入", "medical revenue", "CNY"),
     Term("tcm_service_trade_revenue", "中医药服务贸易收入", "TCM service-trade revenue", "CNY"),
     Term(
-        "international_events_completed",
-        "累计完成的国际体育赛事（引进或自主）数",
-        "international sports events completed",
+        "imported_events_completed",
+        "累计完成引进并运营的国际知名体育赛事数（截至年末）",
+        "imported well-known international sports events completed and operated (cumulative)",
+        "count",
+    ),
+    Term(
+        "homegrown_events_completed",
+        "累计举办的自主培育、拥有独立知识产权的国际性赛事数（截至年末）",
+        "home-grown international events with own IP held and operated (cumulative)",
         "count",
     ),
     Term(
@@ -270,7 +276,18 @@ FIGURES = _index(
         "largest prize fund of a single event",
         "USD",
     ),
-    Term("largest_event_revenue", "单项赛事营业额（最大一项）", "largest revenue of a single event", "CNY"),
+    Term(
+        "largest_imported_event_revenue",
+        "单项引进赛事营业额（最大一项）",
+        "largest revenue of a single imported event",
+        "CNY",
+    ),
+    Term(
+        "largest_homegrown_event_revenue",
+        "单项自主赛事营业额（最大一项）",
+        "largest revenue of a single home-grown event",
+        "CNY",
+    ),
     Term("international_transfers", "国际转会市场转会交易数", "international transfer deals", "count"),
     Term(
         "transfer_spending",
