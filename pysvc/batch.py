@@ -24,11 +24,20 @@ def checked_facts(path: str | Path, engine: Engine, year: int | None) -> EntityF
     return facts
 
 
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files as given; a folder stands for its *.yaml and *.yml files, sorted, recursively."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        else:
+            yield path
+
+
 def assess_files(
     engine: Engine, paths: Iterable[str | Path], year: int | None = None, explain_all: bool = False
 ) -> Iterator[Assessment | FactFileError]:
     """One result per path, in order: an Assessment, or the FactFileError that stopped it."""
-    iterator = iter(paths)
+    iterator = expand_paths(paths)
     while chunk := list(islice(iterator, engine.batch_size)):
         loaded: list[EntityFacts | FactFileError] = []
         for path in chunk:

@@ -88,7 +88,9 @@ def _check_programmes(engine: Engine, programme: list[str]) -> None:
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Fact files (YAML), one entity each.", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Fact files (YAML), one entity each, or folders of them.", show_default=False)
+    ],
     programme: Annotated[
         list[str] | None, typer.Option("--programme", "-p", help="Only these programme ids (repeatable).")
     ] = None,
@@ -129,7 +131,8 @@ def check(
             if output is Format.jsonl:
                 typer.echo(json.dumps(documents.pop(), ensure_ascii=False))
     if output is Format.json:
-        body = documents[0] if len(files) == 1 and documents else documents
+        single = len(files) == 1 and not files[0].is_dir()
+        body = documents[0] if single and documents else documents
         typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
     if bad:
         raise typer.Exit(2)

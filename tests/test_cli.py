@@ -103,3 +103,9 @@ def test_python_dash_m_runs_the_same_cli() -> None:
     result = subprocess.run([sys.executable, "-m", "pysvc", "programmes"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert "上海市旅游星级酒店" in result.stdout
+
+
+def test_a_folder_stands_for_its_fact_files(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check", str(ROOT / "facts" / "examples"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == len(EXAMPLES)
