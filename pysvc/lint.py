@@ -4,7 +4,8 @@
 2. every clause comment is verbatim source text and is encoded by at least one condition;
 3. every condition cites an existing clause, has a kind, and is used by a route or as a preference;
 4. the programmes are exactly those of kb/<version>/programmes.md;
-5. every route of every programme is met by a witness fact set built from its own thresholds
+5. no preference (优先/鼓励) is required by any route;
+6. every route of every programme is met by a witness fact set built from its own thresholds
    (values exactly at 以上 thresholds, one cent or one unit above 超过 ones), and no programme is
    met by an entity that gives nothing but its business line.
 """
@@ -107,7 +108,9 @@ def _add_condition(w: _Witness, c: Condition, year: int) -> None:
         w.agreements.append(Agreement("witness", c.subject[0], start, end, **flags))
 
 
-def witness(programme: Programme, route: Route, catalogue: Catalogue, kind: str, year: int = 2024) -> EntityFacts:
+def witness(
+    programme: Programme, route: Route, catalogue: Catalogue, kind: str, year: int = 2024, label: str = ""
+) -> EntityFacts:
     """Facts that should meet `route`, built from the route's own conditions."""
     w = _Witness()
     chosen = list(route.conditions) + [members[0] for members in route.groups.values()]
@@ -124,7 +127,7 @@ def witness(programme: Programme, route: Route, catalogue: Catalogue, kind: str,
         last.setdefault(measure, value)
     lines = set(programme.scope[:1]) | w.items.pop("business_lines", set())
     return EntityFacts(
-        source=f"<witness {programme.id}/{next(k for k, v in programme.routes.items() if v is route)}>",
+        source=f"<witness {programme.id}{label}>",
         name="witness",
         kind=kind,
         year=year,
@@ -174,6 +177,10 @@ def lint(version: str = "2023", engine: Engine | None = None) -> list[str]:
                 problems.append(f"programme {p.id} uses undeclared condition {c}")
         if not p.routes:
             problems.append(f"programme {p.id} has no route")
+        members = {m for r in p.routes.values() for m in r.members}
+        for c in p.preferences:
+            if c in members:
+                problems.append(f"programme {p.id}: preference {c} is also required by a route")
     expected = programme_ids((folder / "programmes.md").read_text(encoding="utf-8"))
     if list(catalogue.programmes) != expected:
         missing = sorted(set(expected) - set(catalogue.programmes))
@@ -189,7 +196,7 @@ def _witness_problems(engine: Engine, catalogue: Catalogue) -> list[str]:
     for p in catalogue.programmes.values():
         for name, route in p.routes.items():
             kind = route.kind or p.kinds[0]
-            facts = witness(p, route, catalogue, kind)
+            facts = witness(p, route, catalogue, kind, label=f"/{name}")
             result = engine.assess_one(facts).programme(p.id)
             if result.status != "eligible":
                 failing = [c.condition.id for c in result.conditions if c.status != "met"]

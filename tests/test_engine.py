@@ -131,3 +131,41 @@ def test_a_strict_threshold_met_exactly_fails_and_asks_for_one_cent_more(engine:
     total = next(c for c in result.conditions if c.condition.id == "11.3b")
     assert total.status == "failed"
     assert total.gap == Money("USD", Decimal("0.01"))
+
+
+def test_no_preference_of_any_programme_changes_its_verdict_or_missing_sets(engine: Engine) -> None:
+    """Meeting every preference changes nothing, for a witness that meets each route and for one
+    that meets nothing (preferences reading the same figure as a requirement are left out there,
+    since their data would decide the requirement too)."""
+    from pysvc.lint import witness
+    from pysvc.results import Route
+
+    catalogue = engine.catalogue
+    checked = 0
+    for programme in catalogue.programmes.values():
+        kind = programme.kinds[0]
+        required = {s for r in programme.routes.values() for c in r.members for s in catalogue.conditions[c].subject}
+        separate = tuple(c for c in programme.preferences if not set(catalogue.conditions[c].subject) & required)
+        pairs = [
+            (
+                witness(programme, r, catalogue, r.kind or kind),
+                witness(
+                    programme, Route(r.conditions + programme.preferences, r.groups, r.kind), catalogue, r.kind or kind
+                ),
+            )
+            for r in programme.routes.values()
+        ]
+        if separate:
+            pairs.append(
+                (witness(programme, Route(()), catalogue, kind), witness(programme, Route(separate), catalogue, kind))
+            )
+        for base, extended in pairs if programme.preferences else []:
+            plain = engine.assess_one(base).programme(programme.id)
+            preferred = engine.assess_one(extended).programme(programme.id)
+            assert any(p.status == "met" for p in preferred.preferences), programme.id
+            assert plain.status == preferred.status, programme.id
+            assert [[c.condition.id for c in s] for s in plain.missing] == [
+                [c.condition.id for c in s] for s in preferred.missing
+            ], programme.id
+            checked += 1
+    assert checked >= 10
