@@ -56,6 +56,10 @@ _KINDS: dict[str, tuple[int, tuple[int, ...], int | None]] = {
 }
 
 
+#: Kinds whose third argument is the number of years of their window (近N年内).
+_WINDOWS = ("at_least_in_recent_years", "none_in_recent_years")
+
+
 class InterpretationError(ValueError):
     """An --interpretation NAME=VALUE the knowledge base does not define."""
 
@@ -234,6 +238,7 @@ class Engine:
                     value = _value(args[threshold_at])
                     wrap = {"share_at_least": Percent, "agreement_for": Months}.get(kind)
                     required[cid].append(wrap(value) if wrap else value)  # type: ignore[arg-type]
+        years = {args[0].string: args[2].number for kind in _WINDOWS for args in atoms[kind]}
         flags: dict[str, list[str]] = defaultdict(list)
         for c, flag in atoms["agreement_flag_required"]:
             flags[c.string].append(flag.name)
@@ -248,6 +253,7 @@ class Engine:
                 subject=tuple(subjects[cid]),
                 required=tuple(required[cid]),
                 flags=tuple(flags[cid]),
+                years=years.get(cid),
             )
         return conditions
 

@@ -119,6 +119,9 @@ def format_value(value: Value, lang: str = "zh", table: str = "") -> str:
     return label(table, value, lang) if table else str(value)
 
 
+_ZH_NUMBER = {0: "?", 1: "一", 2: "两", 3: "三", 4: "四", 5: "五"}
+
+
 def describe(condition: Condition, catalogue: Catalogue, lang: str = "zh") -> str:
     """What a condition tests, in words, generated from its kind."""
     zh = lang == "zh"
@@ -128,23 +131,25 @@ def describe(condition: Condition, catalogue: Catalogue, lang: str = "zh") -> st
     if kind in ("at_least", "more_than"):
         op = "≥" if kind == "at_least" else ">"
         what = label("figure", subject[0], lang)
-        return (
-            f"上年度{what} {op} {format_value(required[0], lang)}"
-            if zh
-            else (f"last year's {what} {op} {format_value(required[0], lang)}")
-        )
+        stock = subject[0] in vocab.STOCK_FIGURES
+        if zh:
+            return f"{'上年度末' if stock else '上年度'}{what} {op} {format_value(required[0], lang)}"
+        return f"{what} {'at the end of last year' if stock else 'last year'} {op} {format_value(required[0], lang)}"
     if kind == "at_least_in_recent_years":
         reading = catalogue.interpretations.get("recent_years")
         average = reading is not None and reading.chosen == "average"
         what = label("figure", subject[0], lang)
         if zh:
-            return f"近三年内{'年均' if average else '每年'}{what} ≥ {format_value(required[0], lang)}"
-        return f"{what} {'on average' if average else 'in each'} of the last three years ≥ " + format_value(
-            required[0], lang
-        )
+            return f"近{_ZH_NUMBER[condition.years or 0]}年内{'年均' if average else '每年'}{what} ≥ " + format_value(
+                required[0], lang
+            )
+        scope = "on average over" if average else "in each of"
+        return f"{what} {scope} the last {condition.years} years ≥ {format_value(required[0], lang)}"
     if kind == "none_in_recent_years":
         what = label("figure", subject[0], lang)
-        return f"近两年内{what}为 0" if zh else f"no {what} in the recent years"
+        if zh:
+            return f"近{_ZH_NUMBER[condition.years or 0]}年内{what}为 0"
+        return f"no {what} in the last {condition.years} years"
     if kind == "share_at_least":
         part, whole = (label("figure", s, lang) for s in subject)
         pct = format_value(required[0], lang)

@@ -66,6 +66,7 @@ class Condition:
     subject: tuple[str, ...]  # measures, section, topic or attribute it reads
     required: tuple[Value, ...]
     flags: tuple[str, ...] = ()
+    years: int | None = None  # the window of 近N年内 conditions
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,31 @@ FIGURES = _index(
     ),
 )
 
+#: Figures that are stocks, read as at the end of the year they are filed under (上年度末), not flows
+#: over the year: the renderer says so.
+STOCK_FIGURES = frozenset(
+    {
+        "net_assets",
+        "paid_in_capital",
+        "outlets",
+        "hotels",
+        "overseas_hotels",
+        "patents",
+        "imported_events_completed",
+        "homegrown_events_completed",
+        "overseas_branches",
+        "overseas_venues",
+        "overseas_platforms",
+        "clustered_cultural_enterprises",
+        "staff",
+        "college_staff",
+        "overseas_data_centres",
+        "original_content_ips",
+        "digital_core_products",
+        "service_trade_enterprises",
+    }
+)
+
 CERTIFICATIONS = _index(
     Term("cmm", "CMM 认证", "CMM"),
     Term("cmmi", "CMMI 认证", "CMMI"),
