@@ -193,6 +193,7 @@ class Engine:
         for p, kind in atoms["applies_to"]:
             kinds[p.string].append(kind.name)
         route_kind = {(p.string, r.name): k.name for p, r, k in atoms["route_for_kind"]}
+        labels = {(p.string, r.name): (zh.string, en.string) for p, r, zh, en in atoms["route_label"]}
         programmes = {}
         for p, zh, en in sorted(atoms["programme"], key=lambda a: _programme_order(a[0].string)):
             pid = p.string
@@ -205,6 +206,7 @@ class Engine:
                         tuple(sorted(cs, key=_condition_order)),
                         {g: tuple(sorted(m, key=_condition_order)) for g, m in sorted(groups[pid][r].items())},
                         route_kind.get((pid, r)),
+                        *labels.get((pid, r), ()),
                     )
                     for r, cs in sorted(routes[pid].items())
                 },
@@ -309,6 +311,15 @@ class Engine:
                 tuple(conditions[c] for c in sorted(s, key=_condition_order))
                 for s in sorted(atoms.missing.get(pid, []), key=lambda s: (len(s), sorted(s, key=_condition_order)))
             )
+            met = {c for c, result in conditions.items() if result.status == "met"}
+            completes = tuple(
+                tuple(
+                    name
+                    for name, r in programme.routes.items()
+                    if r.kind in (None, entity.kind) and r.completed_by(met | {c.condition.id for c in s})
+                )
+                for s in missing
+            )
             routes = sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index)
             route = routes[0] if routes else None
             if pid not in atoms.in_scope:
@@ -327,6 +338,7 @@ class Engine:
                     route=route,
                     because=_because(programme.routes[route], conditions) if route else (),
                     missing=missing,
+                    missing_routes=completes,
                     preferences=tuple(conditions[c] for c in programme.preferences),
                     conditions=tuple(conditions.values()),
                 )

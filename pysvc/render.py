@@ -46,6 +46,7 @@ _WORDS = {
         "because": "依据（路径：{route}）",
         "missing": "缺少的条件（满足任一组即可符合）",
         "set": "方案",
+        "completes": "完成路径",
         "preferences": "优先条件（只排序，不影响是否符合）",
         "found": "实际",
         "gap": "差额",
@@ -62,6 +63,7 @@ _WORDS = {
         "because": "because (route: {route})",
         "missing": "missing conditions (meeting any one set makes it eligible)",
         "set": "set",
+        "completes": "completes",
         "preferences": "preferences (rank only, never required)",
         "found": "found",
         "gap": "gap",
@@ -116,7 +118,7 @@ def format_value(value: Value, lang: str = "zh", table: str = "") -> str:
         return f"{value:,}"
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
-    return label(table, value, lang) if table else str(value)
+    return label(table or "business_lines", value, lang)
 
 
 _ZH_NUMBER = {0: "?", 1: "一", 2: "两", 3: "三", 4: "四", 5: "五"}
@@ -208,6 +210,12 @@ def render_text(assessment: Assessment, lang: str = "zh", show_all: bool = False
     return "\n".join(lines) + "\n"
 
 
+def route_title(result: ProgrammeResult, route: str, lang: str) -> str:
+    """A route's name in the report's language."""
+    r = result.programme.routes[route]
+    return r.zh if lang == "zh" else r.en
+
+
 def programme_text(result: ProgrammeResult, catalogue: Catalogue, lang: str, clause_text: bool) -> list[str]:
     """The lines for one programme."""
     w = _WORDS[lang]
@@ -215,14 +223,21 @@ def programme_text(result: ProgrammeResult, catalogue: Catalogue, lang: str, cla
     title = p.zh if lang == "zh" else p.en
     lines = [f"【{p.id}】{title} —— {STATUS_LABEL[lang][result.status]}"]
     if result.route:
-        lines.append(f"  {w['because'].format(route=result.route)}:")
+        lines.append(f"  {w['because'].format(route=route_title(result, result.route, lang))}:")
         lines.extend(condition_line(c, catalogue, lang, clause_text, "    ") for c in result.because)
     if result.explained and not result.route:
         lines.append(f"  {w['missing']}:")
         if not result.missing:
             lines.append(f"    {w['no_set']}")
-        for number, missing_set in enumerate(result.missing, start=1):
-            lines.append(f"    {w['set']} {number}:")
+        for number, (missing_set, routes) in enumerate(
+            zip(result.missing, result.missing_routes, strict=True), start=1
+        ):
+            titles = "、".join(route_title(result, r, lang) for r in routes)
+            lines.append(
+                f"    {w['set']} {number}（{w['completes']}：{titles}）:"
+                if len(result.programme.routes) > 1
+                else f"    {w['set']} {number}:"
+            )
             lines.extend(condition_line(c, catalogue, lang, clause_text, "      ") for c in missing_set)
     if result.preferences and result.explained:
         lines.append(f"  {w['preferences']}:")
@@ -306,8 +321,12 @@ def assessment_json(assessment: Assessment, lang: str = "zh", show_all: bool = T
                 "title": {"zh": r.programme.zh, "en": r.programme.en},
                 "status": r.status,
                 "route": r.route,
+                "route_title": None
+                if r.route is None
+                else {"zh": route_title(r, r.route, "zh"), "en": route_title(r, r.route, "en")},
                 "because": [condition_json(c, catalogue, lang) for c in r.because],
                 "missing": [[condition_json(c, catalogue, lang) for c in s] for s in r.missing],
+                "missing_routes": [list(routes) for routes in r.missing_routes],
                 "preferences": [condition_json(c, catalogue, lang) for c in r.preferences],
             }
         )

@@ -77,6 +77,12 @@ class Route:
     conditions: tuple[str, ...]
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     kind: str | None = None  # the one entity kind the route is open to, if restricted
+    zh: str = "全部条件"
+    en: str = "all conditions"
+
+    def completed_by(self, true: set[str]) -> bool:
+        """Whether the route is met when exactly the conditions in `true` are met."""
+        return set(self.conditions) <= true and all(set(g) & true for g in self.groups.values())
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -164,6 +170,8 @@ class ProgrammeResult:
     route: str | None = None
     because: tuple[ConditionResult, ...] = ()
     missing: tuple[tuple[ConditionResult, ...], ...] = ()
+    #: for each missing set, the routes it would complete
+    missing_routes: tuple[tuple[str, ...], ...] = ()
     preferences: tuple[ConditionResult, ...] = ()
     conditions: tuple[ConditionResult, ...] = ()
 

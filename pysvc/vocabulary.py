@@ -541,6 +541,7 @@ FINDINGS = _index(
         "sustained TCM service trade in the last three years",
     ),
     Term("tcm_overseas_channel", "已有中医药出口渠道或海外基地", "TCM export channel or overseas base"),
+    Term("tcm_stable_revenue", "形成较为稳定的中医药服务收入", "stable TCM service revenue"),
     Term(
         "tcm_outstanding_contribution",
         "在中医药服务标准化、文化宣传、人才培养和海外市场拓展等方面有突出贡献",
