@@ -4,7 +4,7 @@
 2. every clause comment is verbatim source text and is encoded by at least one condition;
 3. every condition cites an existing clause, has a kind, and is used by a route or as a preference;
 4. the programmes are exactly those of kb/<version>/programmes.md;
-5. no preference (优先/鼓励) is required by any route;
+5. no preference (优先/鼓励) is required by any route, and every threshold is in the unit of its figure;
 6. every route of every programme is met by a witness fact set built from its own thresholds
    (values exactly at 以上 thresholds, one cent or one unit above 超过 ones), and no programme is
    met by an entity that gives nothing but its business line.
@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import vocabulary as vocab
 from .amounts import Money
 from .engine import Engine
 from .facts import Agreement, EntityFacts, Finding
@@ -169,6 +170,7 @@ def lint(version: str = "2023", engine: Engine | None = None) -> list[str]:
             problems.append(f"condition {c.id} has no kind")
         if c.id not in used:
             problems.append(f"condition {c.id} is in no route and is no preference")
+        problems += _unit_problems(c)
         if not re.fullmatch(rf"{re.escape(c.programme)}(\.[0-9.]*[0-9])?[a-z]*", c.id):
             problems.append(f"condition {c.id} does not start with its programme id {c.programme}")
     for p in catalogue.programmes.values():
@@ -188,6 +190,22 @@ def lint(version: str = "2023", engine: Engine | None = None) -> list[str]:
         problems.append(f"programmes differ from programmes.md: missing {missing}, not listed {extra}")
     if not problems:
         problems += _witness_problems(engine, catalogue)
+    return problems
+
+
+def _unit_problems(c: Condition) -> list[str]:
+    """A threshold must be in the unit of the figure it is compared with (no currency mixing)."""
+    problems = []
+    figure_kinds = ("at_least", "more_than", "at_least_in_recent_years", "none_in_recent_years")
+    for measure in c.subject if c.kind in (*figure_kinds, "share_at_least") else ():
+        term = vocab.FIGURES.get(measure)
+        if term is None:
+            problems.append(f"condition {c.id} reads {measure!r}, which is not a figure of the vocabulary")
+            continue
+        for required in c.required if c.kind in figure_kinds else ():
+            unit = required.currency if isinstance(required, Money) else "count"
+            if unit != term.unit and not (unit == "count" and term.unit == "m2"):
+                problems.append(f"condition {c.id}: threshold in {unit} but {measure} is in {term.unit}")
     return problems
 
 

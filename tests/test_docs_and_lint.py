@@ -67,3 +67,16 @@ def test_lint_fails_when_one_clause_is_removed(tmp_path: Path) -> None:
         problems = lint("2023")
     assert any("上年度营业额 8000 万元人民币以上" in p for p in problems), problems
     assert any("2.1.1" in p for p in problems), problems
+
+
+def test_lint_catches_a_threshold_in_the_wrong_currency(tmp_path: Path) -> None:
+    copy = tmp_path / "2023"
+    shutil.copytree(ROOT / "kb" / "2023", copy)
+    chapter = copy / "ch02.lp"
+    text = chapter.read_text(encoding="utf-8")
+    wrong = text.replace('at_least("2.1.1", revenue, money(cny,', 'at_least("2.1.1", revenue, money(usd,')
+    assert wrong != text
+    chapter.write_text(wrong, encoding="utf-8")
+    with mock.patch.dict(os.environ, {"SVCTRADE_KB": str(tmp_path)}):
+        problems = lint("2023")
+    assert "condition 2.1.1: threshold in USD but revenue is in CNY" in problems
