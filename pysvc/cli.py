@@ -289,7 +289,7 @@ def diff(
 def docs(
     check_only: Annotated[bool, typer.Option("--check", help="Only report stale files (exit 1).")] = False,
 ) -> None:
-    """Regenerate docs/facts.md, docs/catalogue.md and the fact-file JSON Schema from the code and KB.
+    """Regenerate docs/facts.md, docs/catalogue.md and the JSON Schemas (facts, results) from the code and KB.
 
     Example: svctrade docs --check
     """

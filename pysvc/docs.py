@@ -1,4 +1,4 @@
-"""Generated documentation: docs/facts.md, docs/catalogue.md and the fact-file JSON Schema.
+"""Generated documentation: docs/facts.md, docs/catalogue.md and the JSON Schemas (facts, results).
 
 `svctrade docs` writes them; `svctrade docs --check` (run by the tests) fails when any is stale.
 """
@@ -13,7 +13,7 @@ from .engine import Engine
 from .facts import ITEM_SECTIONS
 from .render import describe, format_value
 from .results import Catalogue, Condition
-from .schema import SCHEMA_PATH, schema_text
+from .schema import RESULT_SCHEMA_PATH, SCHEMA_PATH, result_schema_text, schema_text
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -179,6 +179,7 @@ def generated_files(engine: Engine | None = None) -> dict[Path, str]:
         DOCS / "facts.md": facts_markdown(catalogue),
         DOCS / "catalogue.md": catalogue_markdown(catalogue),
         SCHEMA_PATH: schema_text(),
+        RESULT_SCHEMA_PATH: result_schema_text(),
     }
 
 

@@ -137,3 +137,80 @@ def facts_schema() -> dict[str, Any]:
 def schema_text() -> str:
     """The schema as it is written to pysvc/schema/facts.schema.json."""
     return json.dumps(facts_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+RESULT_SCHEMA_PATH = Path(__file__).parent / "schema" / "result.schema.json"
+
+_CONDITION: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "clause": {
+            "type": "object",
+            "properties": {"id": {"type": "string"}, "text": {"type": "string"}},
+            "required": ["id", "text"],
+        },
+        "description": {"type": "string"},
+        "status": {"enum": ["met", "failed", "unknown"]},
+        "found": {"type": "array"},
+        "required": {"type": "array"},
+        "gap": {},
+        "collect": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["id", "clause", "description", "status", "found", "required", "gap", "collect"],
+    "additionalProperties": False,
+}
+
+
+def result_schema() -> dict[str, Any]:
+    """The JSON Schema of `svctrade check --format json` results (svctrade.result/1)."""
+    conditions = {"type": "array", "items": {"$ref": "#/$defs/condition"}}
+    title = {"type": "object", "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}
+    programme = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "title": title,
+            "status": {"enum": ["eligible", "not_eligible", "undetermined", "out_of_scope"]},
+            "route": {"type": ["string", "null"]},
+            "route_title": {"oneOf": [title, {"type": "null"}]},
+            "because": conditions,
+            "missing": {"type": "array", "items": conditions},
+            "missing_routes": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+            "preferences": conditions,
+        },
+        "required": ["id", "title", "status", "route", "because", "missing", "missing_routes", "preferences"],
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://svctrade.invalid/schema/result/1",
+        "title": "svctrade result (svctrade.result/1)",
+        "type": "object",
+        "properties": {
+            "schema": {"const": "svctrade.result/1"},
+            "catalogue": {"type": "string"},
+            "year": {"type": "integer"},
+            "last_year": {"type": "integer"},
+            "interpretations": {"type": "object", "additionalProperties": {"type": "string"}},
+            "entity": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "credit_code": {"type": ["string", "null"]},
+                    "kind": {"type": "string"},
+                    "source": {"type": "string"},
+                },
+                "required": ["name", "credit_code", "kind", "source"],
+            },
+            "programmes": {"type": "array", "items": programme},
+        },
+        "required": ["schema", "catalogue", "year", "last_year", "interpretations", "entity", "programmes"],
+        "additionalProperties": False,
+        "$defs": {"condition": _CONDITION},
+    }
+
+
+def result_schema_text() -> str:
+    """The result schema as written to pysvc/schema/result.schema.json."""
+    return json.dumps(result_schema(), ensure_ascii=False, indent=2) + "\n"

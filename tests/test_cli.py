@@ -7,11 +7,13 @@ import json
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from pysvc.cli import app
 from pysvc.lint import programme_ids
+from pysvc.schema import result_schema
 
 from .conftest import EXAMPLES, ROOT
 
@@ -24,6 +26,7 @@ def test_every_example_answers_for_every_programme_in_json(runner: CliRunner, ex
     result = runner.invoke(app, ["check", str(example), "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
+    jsonschema.validate(document, result_schema())
     assert document["schema"] == "svctrade.result/1"
     assert [p["id"] for p in document["programmes"]] == PROGRAMME_IDS
     assert {p["status"] for p in document["programmes"]} <= STATUSES
@@ -109,3 +112,39 @@ def test_a_folder_stands_for_its_fact_files(runner: CliRunner) -> None:
     result = runner.invoke(app, ["check", str(ROOT / "facts" / "examples"), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)) == len(EXAMPLES)
+
+
+def test_the_test_command_names_each_case_and_fails_on_a_wrong_expectation(runner: CliRunner, tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        """\
+- name: The comprehensive forwarder is eligible by the comprehensive route.
+  facts_file: facts/examples/1-freight-comprehensive-eligible.yaml
+  expect: {"1": {status: eligible, route: comprehensive}}
+- name: A deliberately wrong expectation fails.
+  facts_file: facts/examples/1-freight-comprehensive-eligible.yaml
+  expect: {"1": {status: not_eligible, missing: [["1.1a"]]}}
+""",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["test", str(cases)])
+    assert result.exit_code == 1
+    assert "ok   The comprehensive forwarder is eligible by the comprehensive route." in result.stdout
+    assert "FAIL A deliberately wrong expectation fails." in result.stdout
+    assert "1: status eligible, expected not_eligible" in result.stdout
+    assert "1 passed, 1 failed" in result.stdout
+
+
+def test_diff_lists_the_outcomes_a_reading_changes(runner: CliRunner) -> None:
+    examples = ROOT / "facts" / "examples"
+    files = [str(examples / "1-cold-chain-specialised-eligible.yaml"), str(examples / "2.1-star-hotel-eligible.yaml")]
+    result = runner.invoke(app, ["diff", *files, "--head-interpretation", "forwarder_share_outlets=both_kinds"])
+    assert result.exit_code == 0, result.output
+    changed = [line for line in result.stdout.splitlines() if "->" in line]
+    assert changed == [f"{files[0]}\t1\teligible -> not_eligible"]
+    assert "1 change(s)" in result.stdout
+
+
+def test_lint_and_docs_check_pass_from_the_command_line(runner: CliRunner) -> None:
+    assert runner.invoke(app, ["lint"]).exit_code == 0
+    assert runner.invoke(app, ["docs", "--check"]).exit_code == 0
