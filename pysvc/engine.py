@@ -42,17 +42,17 @@ from .results import (
 SOLVER_ARGUMENTS = ("0", "--heuristic=Domain", "--enum-mode=domRec")
 DEFAULT_BATCH_SIZE = 500
 
-#: Condition kinds of common.lp: the predicate, its arity, where the subject and threshold sit.
-_KINDS: dict[str, tuple[int, tuple[int, ...], int | None]] = {
-    "at_least": (3, (1,), 2),
-    "more_than": (3, (1,), 2),
-    "at_least_in_recent_years": (4, (1,), 3),
-    "none_in_recent_years": (3, (1,), None),
-    "share_at_least": (4, (1, 2), 3),
-    "holds_item": (3, (1,), 2),
-    "attribute_in": (3, (1,), 2),
-    "found": (2, (1,), None),
-    "agreement_for": (3, (1,), 2),
+#: Condition kinds of common.lp: the argument positions of the subject(s) and of the threshold.
+_KINDS: dict[str, tuple[tuple[int, ...], int | None]] = {
+    "at_least": ((1,), 2),
+    "more_than": ((1,), 2),
+    "at_least_in_recent_years": ((1,), 3),
+    "none_in_recent_years": ((1,), None),
+    "share_at_least": ((1, 2), 3),
+    "holds_item": ((1,), 2),
+    "attribute_in": ((1,), 2),
+    "found": ((1,), None),
+    "agreement_for": ((1,), 2),
 }
 
 
@@ -143,17 +143,25 @@ class Engine:
         self.version = catalogue
         self.batch_size = batch_size
         self._clauses = read_clauses(catalogue)
-        self._program = "\n".join(path.read_text(encoding="utf-8") for path in kb_files(catalogue))
+        self._files = kb_files(catalogue)
+        self._program = "\n".join(path.read_text(encoding="utf-8") for path in self._files)
         self._choices = dict(interpretations or {})
+        self.kb_messages: list[str] = []  # what clingo said while reading the KB (lint reports it)
         self.catalogue = self._read_catalogue()
         self._programme_conditions: dict[str, list[Condition]] = defaultdict(list)
         for condition in self.catalogue.conditions.values():
             self._programme_conditions[condition.programme].append(condition)
 
     # -- set-up ---------------------------------------------------------------------------------
-    def _control(self) -> clingo.Control:
-        ctl = clingo.Control(list(SOLVER_ARGUMENTS), logger=lambda _code, _message: None)
-        ctl.add("base", [], self._program)
+    def _control(self, from_files: bool = False) -> clingo.Control:
+        """A Control holding the KB: read from its files (messages name them) or from memory."""
+        if from_files:
+            ctl = clingo.Control(list(SOLVER_ARGUMENTS), logger=lambda _code, message: self.kb_messages.append(message))
+            for path in self._files:
+                ctl.load(str(path))
+        else:
+            ctl = clingo.Control(list(SOLVER_ARGUMENTS), logger=lambda _code, _message: None)
+            ctl.add("base", [], self._program)
         with ctl.backend() as backend:
             for name, value in self._choices.items():
                 atom = clingo.Function("interpretation_choice", [clingo.Function(name), clingo.Function(value)])
@@ -161,7 +169,7 @@ class Engine:
         return ctl
 
     def _read_catalogue(self) -> Catalogue:
-        ctl = self._control()
+        ctl = self._control(from_files=True)
         ctl.ground([("base", [])], context=_Arithmetic())
         atoms = _facts_by_name(ctl)
         options: dict[str, list[str]] = defaultdict(list)
@@ -231,7 +239,7 @@ class Engine:
         kind_of: dict[str, str] = {}
         subjects: dict[str, list[str]] = defaultdict(list)
         required: dict[str, list[Value]] = defaultdict(list)
-        for kind, (_arity, subject_at, threshold_at) in _KINDS.items():
+        for kind, (subject_at, threshold_at) in _KINDS.items():
             for args in atoms[kind]:
                 cid = args[0].string
                 kind_of.setdefault(cid, kind)
