@@ -111,25 +111,24 @@ def check(
     wanted = set(programme or [])
     _check_programmes(engine, sorted(wanted))
     bad = False
-    documents = []
+    documents: list[dict] = []
     for item in assess_files(engine, files, year, explain_all=show_all or bool(wanted)):
         if isinstance(item, FactFileError):
             bad = True
             if output is Format.text:
                 typer.echo(str(item), err=True)
-            else:
-                documents.append(error_json(item.source, item.problems))
-            if output is Format.jsonl:
-                typer.echo(json.dumps(documents.pop(), ensure_ascii=False))
-            continue
-        if wanted:
-            item = _only(item, wanted)
-        if output is Format.text:
-            typer.echo(render_text(item, lang.value, show_all or bool(wanted)))
+                continue
+            document = error_json(item.source, item.problems)
         else:
-            documents.append(assessment_json(item, lang.value, show_all=True))
-            if output is Format.jsonl:
-                typer.echo(json.dumps(documents.pop(), ensure_ascii=False))
+            assessment = _only(item, wanted) if wanted else item
+            if output is Format.text:
+                typer.echo(render_text(assessment, lang.value, show_all or bool(wanted)))
+                continue
+            document = assessment_json(assessment, lang.value)
+        if output is Format.jsonl:
+            typer.echo(json.dumps(document, ensure_ascii=False))
+        else:
+            documents.append(document)
     if output is Format.json:
         single = len(files) == 1 and not files[0].is_dir()
         body = documents[0] if single and documents else documents

@@ -307,14 +307,12 @@ def condition_json(result: ConditionResult, catalogue: Catalogue, lang: str) -> 
     }
 
 
-def assessment_json(assessment: Assessment, lang: str = "zh", show_all: bool = True) -> dict[str, Any]:
+def assessment_json(assessment: Assessment, lang: str = "zh") -> dict[str, Any]:
     """The versioned JSON result (schema ``svctrade.result/1``, see docs/results.md)."""
     entity = assessment.entity
     catalogue = assessment.catalogue
     programmes = []
     for r in assessment.programmes:
-        if not show_all and r.status == "out_of_scope":
-            continue
         programmes.append(
             {
                 "id": r.programme.id,
