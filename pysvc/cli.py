@@ -23,7 +23,7 @@ from .engine import Engine, InterpretationError
 from .facts import FactFileError
 from .kb import DEFAULT_CATALOGUE, CatalogueNotFound
 from .lint import lint as lint_kb
-from .render import assessment_json, condition_line, error_json, programme_text, render_text
+from .render import assessment_json, condition_line, error_json, header_lines, programme_text, render_text
 from .results import Assessment
 
 app = typer.Typer(
@@ -161,8 +161,7 @@ def explain(
         typer.echo(str(item), err=True)
         raise typer.Exit(2)
     result = item.programme(programme)
-    entity = item.entity
-    typer.echo(f"{entity.name}  [{entity.source}] · {item.catalogue.version} · {item.year}")
+    typer.echo("\n".join(header_lines(item, lang.value)))
     typer.echo("\n".join(programme_text(result, item.catalogue, lang.value, clause_text=True)))
     cited = {c.condition.id for c in (*result.because, *result.preferences, *(c for s in result.missing for c in s))}
     others = [c for c in result.conditions if c.condition.id not in cited]

@@ -172,7 +172,7 @@ def describe(condition: Condition, catalogue: Catalogue, lang: str = "zh") -> st
         months = format_value(required[0], lang)
         flags = "、".join(label("agreement", f, lang) for f in condition.flags)
         extra = (f"（须{flags}）" if zh else f" ({flags})") if flags else ""
-        return f"与{party}签订期限 ≥ {months}的协议{extra}" if zh else f"an agreement with a {party} ≥ {months}{extra}"
+        return f"与{party}签订期限 ≥ {months}的协议{extra}" if zh else f"an agreement ≥ {months} with: {party}{extra}"
     return condition.clause.text.splitlines()[0]
 
 
@@ -185,18 +185,23 @@ def _value_table(condition: Condition) -> str:
 
 
 # -- text ----------------------------------------------------------------------------------------
-def render_text(assessment: Assessment, lang: str = "zh", show_all: bool = False, clause_text: bool = False) -> str:
-    """A report for legal staff: every programme in scope (or all), its verdict and why."""
+def header_lines(assessment: Assessment, lang: str = "zh") -> list[str]:
+    """Who was assessed, against which catalogue, for which year, under which readings."""
     w = _WORDS[lang]
     entity = assessment.entity
     code = f"（{entity.credit_code}）" if entity.credit_code else ""
     readings = ", ".join(f"{i.name}={i.chosen}" for i in assessment.catalogue.interpretations.values())
-    lines = [
+    return [
         f"{entity.name}{code}  [{entity.source}]",
         f"{w['catalogue']} {assessment.catalogue.version} · {w['year']} {assessment.year} · "
         f"{w['last_year']} {assessment.year - 1}",
         f"{w['readings']}: {readings}",
     ]
+
+
+def render_text(assessment: Assessment, lang: str = "zh", show_all: bool = False) -> str:
+    """A report for legal staff: every programme in scope (or all), its verdict and why."""
+    lines = header_lines(assessment, lang)
     shown = [r for r in assessment.programmes if show_all or r.status != "out_of_scope"]
     if not shown:
         lines.append(
@@ -206,7 +211,7 @@ def render_text(assessment: Assessment, lang: str = "zh", show_all: bool = False
         )
     for result in shown:
         lines.append("")
-        lines.extend(programme_text(result, assessment.catalogue, lang, clause_text))
+        lines.extend(programme_text(result, assessment.catalogue, lang, clause_text=False))
     return "\n".join(lines) + "\n"
 
 
@@ -232,12 +237,13 @@ def programme_text(result: ProgrammeResult, catalogue: Catalogue, lang: str, cla
         for number, (missing_set, routes) in enumerate(
             zip(result.missing, result.missing_routes, strict=True), start=1
         ):
-            titles = "、".join(route_title(result, r, lang) for r in routes)
-            lines.append(
-                f"    {w['set']} {number}（{w['completes']}：{titles}）:"
+            titles = ("、" if lang == "zh" else ", ").join(route_title(result, r, lang) for r in routes)
+            note = (
+                (f"（{w['completes']}：{titles}）" if lang == "zh" else f" ({w['completes']}: {titles})")
                 if len(result.programme.routes) > 1
-                else f"    {w['set']} {number}:"
+                else ""
             )
+            lines.append(f"    {w['set']} {number}{note}:")
             lines.extend(condition_line(c, catalogue, lang, clause_text, "      ") for c in missing_set)
     if result.preferences and result.explained:
         lines.append(f"  {w['preferences']}:")
