@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from pysvc import vocabulary as vocab
 from pysvc.cli import app
-from pysvc.facts import FactFileError, parse_fact_text
+from pysvc.facts import FactFileError, parse_fact_text, validate_facts
 
 GOOD = """\
 year: 2024
@@ -107,3 +110,39 @@ def test_in_a_batch_the_bad_record_is_reported_and_the_rest_answered(tmp_path: P
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert '"svctrade.error/1"' in lines[0] and "figures.2023.revenue" in lines[0]
     assert '"svctrade.result/1"' in lines[1]
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.dates(),
+    st.sampled_from(["8000万元", "2.5万美元", "1亿", "-3元", "USD 1", "cmmi", "enterprise", "2023", "true"]),
+)
+_keys = st.sampled_from(
+    [
+        *vocab.TOP_LEVEL,
+        *vocab.ENTITY_FIELDS,
+        *list(vocab.FIGURES)[:8],
+        "currency",
+        "value",
+        "amount",
+        "unit",
+        "2023",
+        "x",
+    ]
+)
+_data = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=4))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, _data, max_size=6))
+def test_any_data_is_either_valid_facts_or_a_fact_file_error(data: dict) -> None:
+    try:
+        facts = validate_facts(data, "fuzz.yaml")
+    except FactFileError as error:
+        assert error.problems and all(isinstance(p, str) for p in error.problems)
+    else:
+        assert facts.source == "fuzz.yaml"
