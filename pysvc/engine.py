@@ -113,6 +113,13 @@ def _programme_order(programme_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in programme_id.split("."))
 
 
+def _route_order(item: tuple[str, list[str]], groups: Mapping[str, Mapping[str, list[str]]]) -> list:
+    """Routes in catalogue order: by their conditions, first clause first."""
+    name, conditions = item
+    members = conditions + [c for g in groups[name].values() for c in g]
+    return sorted(map(_condition_order, members))
+
+
 def _condition_order(condition_id: str) -> tuple:
     clause = clause_id_of(condition_id)
     return (_programme_order(clause), condition_id[len(clause) :])
@@ -216,7 +223,7 @@ class Engine:
                         route_kind.get((pid, r)),
                         *labels.get((pid, r), ()),
                     )
-                    for r, cs in sorted(routes[pid].items())
+                    for r, cs in sorted(routes[pid].items(), key=lambda item: _route_order(item, groups[pid]))
                 },
                 preferences=tuple(sorted(preferences[pid], key=_condition_order)),
                 scope=tuple(sorted(scope[pid])),
