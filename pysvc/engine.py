@@ -439,6 +439,7 @@ def entity_symbols(index: int, entity: EntityFacts, year: int) -> Iterator[cling
     if entity.independent_legal_person is not None:
         value = fn("true" if entity.independent_legal_person else "false")
         yield fn("attribute", [e, fn("independent_legal_person"), value])
+    yield fn("stated", [e, fn("business_lines")])
     for line in entity.business_lines:
         yield fn("has", [e, fn("business_lines"), fn(line)])
     for section, items in entity.items.items():

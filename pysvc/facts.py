@@ -73,7 +73,8 @@ class EntityFacts:
     independent_legal_person: bool | None = None
     business_lines: tuple[str, ...] = ()
     figures: Mapping[int, Mapping[str, Figure]] = field(default_factory=dict)
-    #: section name -> items; a section absent from the file is absent here (unknown, not empty)
+    #: certifications, licences, recognitions, registered_scope -> items; a section absent from the
+    #: file is absent here (unknown, not empty). Business lines are always stated: what is declared.
     items: Mapping[str, frozenset[str]] = field(default_factory=dict)
     agreements: tuple[Agreement, ...] | None = None
     findings: Mapping[str, Finding] = field(default_factory=dict)
@@ -226,8 +227,6 @@ def validate_facts(data: object, source: str = "<facts>") -> EntityFacts:
         for section, terms in ITEM_SECTIONS.items()
         if section in top
     }
-    if "business_lines" in top:
-        items["business_lines"] = frozenset(lines)
     facts = EntityFacts(
         source=source,
         name=name or "",

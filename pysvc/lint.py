@@ -137,7 +137,7 @@ def witness(
         district=w.attributes.get("district"),  # type: ignore[arg-type]
         independent_legal_person=w.attributes.get("independent_legal_person") in (True, "true"),
         figures={y: dict(v) for y, v in w.years.items()},
-        items={k: frozenset(v) for k, v in w.items.items()} | {"business_lines": frozenset(lines)},
+        items={k: frozenset(v) for k, v in w.items.items()},
         agreements=tuple(w.agreements),
         findings=w.findings,
     )
@@ -264,7 +264,6 @@ def _witness_problems(engine: Engine, catalogue: Catalogue) -> list[str]:
             kind=p.kinds[0],
             year=2024,
             business_lines=p.scope[:1],
-            items={"business_lines": frozenset(p.scope[:1])},
         )
         if engine.assess_one(empty).programme(p.id).status == "eligible":
             problems.append(f"programme {p.id} is met by an entity that states nothing")

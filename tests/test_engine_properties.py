@@ -55,7 +55,7 @@ def entities(draw: st.DrawFn) -> EntityFacts:
         district=draw(st.none() | st.sampled_from(list(vocab.DISTRICTS))),
         business_lines=lines,
         figures=figures,
-        items={**items, "business_lines": frozenset(lines)},
+        items=items,
         agreements=agreements if draw(st.booleans()) else None,
         findings=findings,
     )
