@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from . import vocabulary as vocab
@@ -275,7 +276,11 @@ def condition_line(result: ConditionResult, catalogue: Catalogue, lang: str, cla
 
 
 # -- JSON ----------------------------------------------------------------------------------------
-def json_value(value: Value | Decimal, table: str = "") -> Any:
+def _decimal_text(value: Fraction) -> str:
+    return f"{(Decimal(value.numerator) / Decimal(value.denominator)).normalize():f}"
+
+
+def json_value(value: Value | Decimal) -> Any:
     """A JSON form of a value: money and shares as exact decimal strings."""
     if isinstance(value, Money):
         return {"amount": f"{value.amount:.2f}", "currency": value.currency}
@@ -283,8 +288,8 @@ def json_value(value: Value | Decimal, table: str = "") -> Any:
         pct = value.percent
         return {
             "share_percent": None if pct is None else f"{pct:f}",
-            "part": str(value.part),
-            "whole": str(value.whole),
+            "part": _decimal_text(value.part),
+            "whole": _decimal_text(value.whole),
         }
     if isinstance(value, Percent):
         return {"percent": value.value}
@@ -300,14 +305,13 @@ def json_value(value: Value | Decimal, table: str = "") -> Any:
 def condition_json(result: ConditionResult, catalogue: Catalogue, lang: str) -> dict[str, Any]:
     """One condition as JSON."""
     c = result.condition
-    table = _value_table(c)
     return {
         "id": c.id,
         "clause": {"id": c.clause.id, "text": c.clause.text},
         "description": describe(c, catalogue, lang),
         "status": result.status,
-        "found": [json_value(v, table) for v in result.found],
-        "required": [json_value(v, table) for v in c.required],
+        "found": [json_value(v) for v in result.found],
+        "required": [json_value(v) for v in c.required],
         "gap": None if result.gap is None else json_value(result.gap),
         "collect": list(result.needs),
     }
