@@ -267,9 +267,11 @@ def diff(
     """
     before, after = _engine(base, base_reading), _engine(head, head_reading)
     changes = 0
+    bad = False
     for old, new in zip(assess_files(before, files, year), assess_files(after, files, year), strict=True):
         if isinstance(old, FactFileError) or isinstance(new, FactFileError):
             typer.echo(str(old if isinstance(old, FactFileError) else new), err=True)
+            bad = True
             continue
         new_status = {r.programme.id: r.status for r in new.programmes}
         for result in old.programmes:
@@ -281,6 +283,8 @@ def diff(
             changes += 1
             typer.echo(f"{old.entity.source}\t{pid}\tabsent -> {new_status[pid]}")
     typer.echo(f"{changes} change(s)")
+    if bad:
+        raise typer.Exit(2)
 
 
 @app.command()
