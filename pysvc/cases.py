@@ -25,6 +25,7 @@ import yaml
 
 from .engine import Engine
 from .facts import EntityFacts, load_fact_file, validate_facts
+from .kb import DEFAULT_CATALOGUE
 from .results import Assessment
 
 _EXPECT_KEYS = {"status", "route", "missing", "conditions", "preferences_met"}
@@ -96,8 +97,20 @@ def discrepancies(case: Case, assessment: Assessment) -> Iterator[str]:
                 yield f"{pid}: preferences met {met}, expected {sorted(expected['preferences_met'])}"
 
 
-def run_case(case: Case, engine: Engine | None = None) -> list[str]:
-    """Assess a case; the discrepancies, empty when it passes."""
-    engine = engine or Engine(interpretations=case.interpretations)
-    assessment = engine.assess_one(case.facts, case.year, explain_all=True)
-    return list(discrepancies(case, assessment))
+class CaseRunner:
+    """Runs cases against one catalogue version, with one engine per set of readings."""
+
+    def __init__(self, catalogue: str = DEFAULT_CATALOGUE) -> None:
+        self.catalogue = catalogue
+        self._engines: dict[tuple[tuple[str, str], ...], Engine] = {}
+
+    def engine(self, readings: dict[str, str]) -> Engine:
+        key = tuple(sorted(readings.items()))
+        if key not in self._engines:
+            self._engines[key] = Engine(self.catalogue, dict(key))
+        return self._engines[key]
+
+    def run(self, case: Case) -> list[str]:
+        """Assess a case; the discrepancies, empty when it passes."""
+        assessment = self.engine(case.interpretations).assess_one(case.facts, case.year, explain_all=True)
+        return list(discrepancies(case, assessment))

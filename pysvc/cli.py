@@ -16,8 +16,8 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .batch import assess_files
-from .cases import load_cases, run_case
+from .batch import assess_files, outcome_changes
+from .cases import CaseRunner, load_cases
 from .docs import stale_files, write_files
 from .engine import Engine, InterpretationError
 from .facts import FactFileError
@@ -226,7 +226,8 @@ def test(
 
     Example: svctrade test tests/cases/ch02.yaml --catalogue 2023
     """
-    engines: dict[tuple[tuple[str, str], ...], Engine] = {}
+    _engine(catalogue, None)  # an unknown catalogue is a usage error before any case runs
+    runner = CaseRunner(catalogue)
     failures = total = 0
     for path in files:
         try:
@@ -234,10 +235,10 @@ def test(
         except (OSError, ValueError, KeyError) as exc:
             raise _fail(f"{path}: cannot read cases ({exc})") from None
         for case in cases:
-            key = tuple(sorted(case.interpretations.items()))
-            if key not in engines:
-                engines[key] = _engine(catalogue, [f"{k}={v}" for k, v in key])
-            problems = run_case(case, engines[key])
+            try:
+                problems = runner.run(case)
+            except InterpretationError as exc:
+                raise _fail(f"{case.source}: {exc}") from None
             total += 1
             failures += bool(problems)
             typer.echo(f"{'FAIL' if problems else 'ok  '} {case.name}")
@@ -265,23 +266,14 @@ def diff(
 
     Example: svctrade diff facts/examples/*.yaml --head-interpretation forwarder_share_outlets=both_kinds
     """
-    before, after = _engine(base, base_reading), _engine(head, head_reading)
-    changes = 0
-    bad = False
-    for old, new in zip(assess_files(before, files, year), assess_files(after, files, year), strict=True):
-        if isinstance(old, FactFileError) or isinstance(new, FactFileError):
-            typer.echo(str(old if isinstance(old, FactFileError) else new), err=True)
+    changes, bad = 0, False
+    for item in outcome_changes(_engine(base, base_reading), _engine(head, head_reading), files, year):
+        if isinstance(item, FactFileError):
+            typer.echo(str(item), err=True)
             bad = True
             continue
-        new_status = {r.programme.id: r.status for r in new.programmes}
-        for result in old.programmes:
-            now = new_status.get(result.programme.id, "absent")
-            if now != result.status:
-                changes += 1
-                typer.echo(f"{old.entity.source}\t{result.programme.id}\t{result.status} -> {now}")
-        for pid in new_status.keys() - {r.programme.id for r in old.programmes}:
-            changes += 1
-            typer.echo(f"{old.entity.source}\t{pid}\tabsent -> {new_status[pid]}")
+        changes += 1
+        typer.echo(f"{item.source}\t{item.programme}\t{item.before} -> {item.after}")
     typer.echo(f"{changes} change(s)")
     if bad:
         raise typer.Exit(2)
