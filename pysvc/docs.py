@@ -49,7 +49,8 @@ def _table(title: str, terms: dict[str, vocab.Term], rows: dict[str, list[str]],
     ]
     for key, term in terms.items():
         clauses = ", ".join(rows.get(key, [])) or "—"
-        unit = f" {term.unit}{' (may be negative)' if term.signed else ''} |" if with_unit else ""
+        notes = " (may be negative)" * term.signed + " (stock, at year end)" * (key in vocab.STOCK_FIGURES)
+        unit = f" {term.unit}{notes} |" if with_unit else ""
         lines.append(f"| `{key}` | {term.zh} | {term.en} |{unit} {clauses} |")
     return [*lines, ""]
 
@@ -90,8 +91,8 @@ def facts_markdown(catalogue: Catalogue) -> str:
         "",
         "Amounts are exact (two decimals at most), at most 10^15, never negative except `net_profit`; each",
         "figure has one currency and svctrade never converts: a CNY figure given in USD is an error. Counts are",
-        "whole numbers up to 1,000,000,000. Stock figures (outlets, capital, net assets) are read at the end of",
-        "the year they are filed under.",
+        "whole numbers up to 1,000,000,000. Stock figures (marked below: outlets, capital, net assets …) are",
+        "read at the end of the year they are filed under.",
         "",
         "## Keys",
         "",
