@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from .engine import Engine
+from .engine import MISSING_YEAR, Engine
 from .facts import EntityFacts, FactFileError, load_fact_file
 from .results import Assessment
 
@@ -17,7 +17,7 @@ def checked_facts(path: str | Path, engine: Engine, year: int | None) -> EntityF
     facts = load_fact_file(path)
     problems = []
     if year is None and facts.year is None:
-        problems.append("year: missing; give `year: 2024` in the file or --year 2024")
+        problems.append(MISSING_YEAR)
     if facts.catalogue is not None and facts.catalogue != engine.version:
         problems.append(f"catalogue: the file is for catalogue {facts.catalogue!r}, this run uses {engine.version!r}")
     if problems:

@@ -418,11 +418,14 @@ def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
     return result
 
 
+MISSING_YEAR = "year: missing; give `year: 2024` in the file or --year 2024"
+
+
 def application_year(entity: EntityFacts, year: int | None) -> int:
     """The year of application: the override, else the file's own; never silently today."""
     chosen = year if year is not None else entity.year
     if chosen is None:
-        raise FactFileError(entity.source, ["year: missing; give `year: 2024` in the file or --year 2024"])
+        raise FactFileError(entity.source, [MISSING_YEAR])
     return chosen
 
 

@@ -23,7 +23,7 @@ from . import vocabulary as vocab
 from .amounts import Money
 from .engine import Engine
 from .facts import Agreement, EntityFacts, Finding
-from .kb import kb_dir, read_clauses
+from .kb import DEFAULT_CATALOGUE, kb_dir, read_clauses
 from .results import Catalogue, Condition, Months, Programme, Route
 
 _CHAPTER = re.compile(r"^#*\s*\**[一二三四五六七八九十]+、")
@@ -143,7 +143,7 @@ def witness(
     )
 
 
-def lint(version: str = "2023", engine: Engine | None = None) -> list[str]:
+def lint(version: str = DEFAULT_CATALOGUE, engine: Engine | None = None) -> list[str]:
     """Every problem found; empty when the knowledge base is consistent with its catalogue."""
     engine = engine or Engine(version)
     catalogue = engine.catalogue
@@ -167,20 +167,20 @@ def lint(version: str = "2023", engine: Engine | None = None) -> list[str]:
     used = {c for p in catalogue.programmes.values() for r in p.routes.values() for c in r.members}
     used |= {c for p in catalogue.programmes.values() for c in p.preferences}
     for c in catalogue.conditions.values():
-        if c.kind == "custom" and not c.required and c.id not in used:
-            problems.append(f"condition {c.id} has no kind")
+        if c.kind == "custom":
+            problems.append(f"condition {c.id} has no kind (at_least, found, holds_item …)")
         if c.id not in used:
             problems.append(f"condition {c.id} is in no route and is no preference")
         problems += _unit_problems(c)
         if not re.fullmatch(rf"{re.escape(c.programme)}(\.[0-9.]*[0-9])?[a-z]*", c.id):
             problems.append(f"condition {c.id} does not start with its programme id {c.programme}")
     for p in catalogue.programmes.values():
-        for c in [*{m for r in p.routes.values() for m in r.members}, *p.preferences]:
+        members = {m for r in p.routes.values() for m in r.members}
+        for c in [*members, *p.preferences]:
             if c not in catalogue.conditions:
                 problems.append(f"programme {p.id} uses undeclared condition {c}")
         if not p.routes:
             problems.append(f"programme {p.id} has no route")
-        members = {m for r in p.routes.values() for m in r.members}
         for c in p.preferences:
             if c in members:
                 problems.append(f"programme {p.id}: preference {c} is also required by a route")
