@@ -47,6 +47,9 @@ _KINDS: dict[str, tuple[tuple[int, ...], int | None]] = {
     "at_least": ((1,), 2),
     "more_than": ((1,), 2),
     "at_least_in_recent_years": ((1,), 3),
+    "annual_at_least": ((1,), 2),
+    "total_in_recent_years": ((1,), 3),
+    "at_least_by_last_year": ((1,), 2),
     "none_in_recent_years": ((1,), None),
     "share_at_least": ((1, 2), 3),
     "holds_item": ((1,), 2),
@@ -57,7 +60,7 @@ _KINDS: dict[str, tuple[tuple[int, ...], int | None]] = {
 
 
 #: Kinds whose third argument is the number of years of their window (近N年内).
-_WINDOWS = ("at_least_in_recent_years", "none_in_recent_years")
+_WINDOWS = ("at_least_in_recent_years", "none_in_recent_years", "total_in_recent_years")
 
 
 class InterpretationError(ValueError):
@@ -77,6 +80,11 @@ class _Arithmetic:
     def mean_at_least(threshold: clingo.Symbol, *values: clingo.Symbol) -> clingo.Symbol:
         total = sum((_exact(v) for v in values), Fraction(0))
         return clingo.Number(int(total >= _exact(threshold) * len(values)))
+
+    @staticmethod
+    def total_at_least(threshold: clingo.Symbol, *values: clingo.Symbol) -> clingo.Symbol:
+        total = sum((_exact(v) for v in values), Fraction(0))
+        return clingo.Number(int(total >= _exact(threshold)))
 
 
 def _exact(symbol: clingo.Symbol) -> Fraction:
@@ -187,8 +195,15 @@ class Engine:
                 defaults[name.name] = value.name
         self._check_choices(options)
         in_force = {a[0].name: a[1].name for a in atoms["interpretation"]}
+        questions = {n.name: (zh.string, en.string) for n, zh, en in atoms["interpretation_text"]}
+        meanings: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+        for n, v, zh, en in atoms["interpretation_value_text"]:
+            meanings[n.name][v.name] = (zh.string, en.string)
         interpretations = {
-            n: Interpretation(n, tuple(sorted(v)), defaults[n], in_force[n]) for n, v in sorted(options.items())
+            n: Interpretation(
+                n, tuple(sorted(v)), defaults[n], in_force[n], questions.get(n, ("", "")), dict(meanings[n])
+            )
+            for n, v in sorted(options.items())
         }
         conditions = self._read_conditions(atoms)
         routes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -256,6 +271,8 @@ class Engine:
                     wrap = {"share_at_least": Percent, "agreement_for": Months}.get(kind)
                     required[cid].append(wrap(value) if wrap else value)  # type: ignore[arg-type]
         years = {args[0].string: args[2].number for kind in _WINDOWS for args in atoms[kind]}
+        annual_window = next((args[0].number for args in atoms["annual_window"]), None)
+        years.update({args[0].string: annual_window for args in atoms["annual_at_least"]})
         flags: dict[str, list[str]] = defaultdict(list)
         for c, flag in atoms["agreement_flag_required"]:
             flags[c.string].append(flag.name)

@@ -114,6 +114,10 @@ class Interpretation:
     options: tuple[str, ...]
     default: str
     chosen: str
+    #: the question, in 中文 and English
+    question: tuple[str, str] = ("", "")
+    #: what each option means, in 中文 and English
+    meanings: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
