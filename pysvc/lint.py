@@ -91,7 +91,7 @@ def _add_condition(w: _Witness, c: Condition, year: int) -> None:
         for back in (1, 2, 3):
             w.years[year - back][c.subject[0]] = req[0]  # type: ignore[assignment]
     elif c.kind == "none_in_recent_years":
-        for back in (1, 2, 3):
+        for back in (0, 1, 2, 3):
             w.years[year - back][c.subject[0]] = 0
     elif c.kind == "share_at_least":
         part, whole = c.subject
