@@ -385,6 +385,11 @@ CERTIFICATIONS = _index(
     Term("iso27001", "ISO/IEC 27001 信息安全管理体系认证", "ISO/IEC 27001"),
     Term("dcmm", "DCMM 数据管理能力成熟度认证", "DCMM"),
     Term("dama", "DAMA 数据管理体系认证", "DAMA"),
+    Term(
+        "other_international",
+        "其他国际质量管理体系标准认证（名称写入评审认定 other_quality_certification 的说明）",
+        "another international quality-management certification (named in the note of finding other_quality_certification)",
+    ),
 )
 
 LICENCES = _index(
