@@ -226,10 +226,13 @@ def reading_doc_problems(catalogue: Catalogue, doc: Path | None = None) -> list[
     problems = []
     for name, reading in catalogue.interpretations.items():
         if name not in sections:
-            problems.append(f"{doc.name}: reading {name} is offered but not documented (a heading ending in — `{name}`)")
+            problems.append(
+                f"{doc.name}: reading {name} is offered but not documented (a heading ending in — `{name}`)"
+            )
             continue
         problems += [
-            f"{doc.name}: reading {name}: value {value} is not documented" for value in reading.options
+            f"{doc.name}: reading {name}: value {value} is not documented"
+            for value in reading.options
             if f"`{value}`" not in sections[name]
         ]
     problems += [

@@ -158,7 +158,12 @@ FIGURES = _index(
         "count",
     ),
     Term("patents", "专利数", "patents", "count"),
-    Term("know_how", "专有技术数（未申请专利的技术秘密等）", "items of proprietary technology (unpatented know-how)", "count"),
+    Term(
+        "know_how",
+        "专有技术数（未申请专利的技术秘密等）",
+        "items of proprietary technology (unpatented know-how)",
+        "count",
+    ),
     Term("professional_services_revenue", "专业服务业务营业额", "professional-services revenue", "CNY"),
     Term("professional_services_export", "专业服务业务出口额", "professional-services export", "USD"),
     Term("exhibition_revenue", "展览会业务营业额", "exhibition revenue", "CNY"),
@@ -217,7 +222,12 @@ FIGURES = _index(
     Term("publication_copyright_export", "出版物版权输出金额", "publication copyright export", "USD"),
     Term("publication_copyright_titles", "出版物版权输出种类数", "publication titles of copyright exported", "count"),
     Term("copyright_export", "版权输出金额（企业全部）", "copyright export (the whole firm)", "USD"),
-    Term("copyright_export_titles", "版权输出种类数（企业全部）", "titles of copyright exported (the whole firm)", "count"),
+    Term(
+        "copyright_export_titles",
+        "版权输出种类数（企业全部）",
+        "titles of copyright exported (the whole firm)",
+        "count",
+    ),
     Term("printing_export", "印刷服务出口额", "printing services export", "USD"),
     Term("film_tv_export", "电影电视出口额", "film and television export", "USD"),
     Term("performing_arts_export", "演艺及相关服务出口额", "performing arts export", "USD"),
@@ -388,7 +398,7 @@ CERTIFICATIONS = _index(
     Term(
         "other_international",
         "其他国际质量管理体系标准认证（名称写入评审认定 other_quality_certification 的说明）",
-        "another international quality-management certification (named in the note of finding other_quality_certification)",
+        "another international quality-management certification (named in the finding's note)",
     ),
 )
 
