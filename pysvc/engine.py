@@ -143,6 +143,8 @@ class _EntityAtoms:
     in_scope: set[str] = field(default_factory=set)
     explained: set[str] = field(default_factory=set)
     routes_met: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: per (programme, route), the groups met (year by year, a 每年度 group may be met by no one member)
+    groups_met: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     missing: dict[str, list[frozenset[str]]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -348,7 +350,8 @@ class Engine:
                 tuple(
                     name
                     for name, r in programme.routes.items()
-                    if r.kind in (None, entity.kind) and r.completed_by(met | {c.condition.id for c in s})
+                    if r.kind in (None, entity.kind)
+                    and r.completed_by(met | {c.condition.id for c in s}, frozenset(atoms.groups_met[pid, name]))
                 )
                 for s in missing
             )
@@ -368,7 +371,9 @@ class Engine:
                     status=status,  # type: ignore[arg-type]
                     explained=True,
                     route=route,
-                    because=_because(programme.routes[route], conditions) if route else (),
+                    because=_because(programme.routes[route], conditions, atoms.groups_met.get((pid, route), set()))
+                    if route
+                    else (),
                     missing=missing,
                     missing_routes=completes,
                     preferences=tuple(conditions[c] for c in programme.preferences),
@@ -378,9 +383,15 @@ class Engine:
         return Assessment(entity, year, self.catalogue, tuple(results))
 
 
-def _because(route: Route, conditions: Mapping[str, ConditionResult]) -> tuple[ConditionResult, ...]:
-    """The conditions that carried a route: all of its own, and the met members of each group."""
-    chosen = [c for c in route.members if c in route.conditions or conditions[c].status == "met"]
+def _because(
+    route: Route, conditions: Mapping[str, ConditionResult], groups_met: set[str]
+) -> tuple[ConditionResult, ...]:
+    """The conditions that carried a route: all of its own, the met members of each group, and every
+    member of a group met only year by year (each year by another member)."""
+    chosen = [c for c in route.conditions]
+    for name, members in route.groups.items():
+        met = [c for c in members if conditions[c].status == "met"]
+        chosen += met if met or name not in groups_met else list(members)
     return tuple(conditions[c] for c in sorted(chosen, key=_condition_order))
 
 
@@ -416,6 +427,7 @@ def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
         ("route_met", 3),
         ("in_scope", 2),
         ("explained", 2),
+        ("group_met", 4),
     ):
         for atom in atoms.by_signature(*signature):
             args = atom.symbol.arguments
@@ -430,6 +442,8 @@ def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
                 entity.needs[key].append(_need_path(args[2]))
             elif name == "route_met":
                 entity.routes_met[key].append(args[2].name)
+            elif name == "group_met":
+                entity.groups_met[key, args[2].name].add(args[3].name)
             else:
                 getattr(entity, name).add(key)
     return result

@@ -80,9 +80,12 @@ class Route:
     zh: str = "全部条件"
     en: str = "all conditions"
 
-    def completed_by(self, true: set[str]) -> bool:
-        """Whether the route is met when exactly the conditions in `true` are met."""
-        return set(self.conditions) <= true and all(set(g) & true for g in self.groups.values())
+    def completed_by(self, true: set[str], groups_met: frozenset[str] = frozenset()) -> bool:
+        """Whether the route is met when exactly the conditions in `true` are met; `groups_met` names
+        groups met without any one member being met (每年度 alternatives that differ by year)."""
+        return set(self.conditions) <= true and all(
+            name in groups_met or set(g) & true for name, g in self.groups.items()
+        )
 
     @property
     def members(self) -> tuple[str, ...]:
