@@ -37,7 +37,7 @@ class FactFileError(ValueError):
 
     def __init__(self, source: str, problems: list[str], locations: list[Location | None] | None = None) -> None:
         self.source = printable(source)
-        self.problems = problems
+        self.problems = [printable(problem) for problem in problems]
         self.locations = locations or [None] * len(problems)
         super().__init__("\n".join(self.lines()))
 
@@ -127,12 +127,13 @@ class _Reader:
         self.where: list[Location | None] = []
         self.dropped = 0
 
-    def problem(self, path: str, message: str) -> None:
+    def problem(self, path: str, message: str, at: Location | None = None) -> None:
+        """Record a problem of the field at `path` (written at `at`, by default where `path` was)."""
         if len(self.problems) >= MAX_PROBLEMS:
             self.dropped += 1
             return
         self.problems.append(f"{printable(path)}: {message}")
-        self.where.append(self._location(path))
+        self.where.append(at or self._location(path))
 
     def _location(self, path: str) -> Location | None:
         """Where `path` was written, or else its closest written ancestor."""
@@ -182,7 +183,7 @@ class _Reader:
             return None
         bad = _UNPRINTABLE.search(value.replace("\n", "").replace("\t", "") if lines else value)
         if bad:
-            character = unicodedata.name(bad[0], f"U+{ord(bad[0]):04X}")
+            character = f"{shown(bad[0])} (U+{ord(bad[0]):04X} {unicodedata.name(bad[0], 'control')})"
             self.problem(path, f"contains {character}; expected {'text' if lines else 'one line of text'}")
             return None
         return value
@@ -303,8 +304,8 @@ def validate_facts(data: object, source: str = "<facts>", document: Document | N
     """Validate already-parsed YAML data (`document`: where each path was written, and the
     problems found while reading it)."""
     r = _Reader(source, document.locations if document else None)
-    for path, message in document.problems if document else ():
-        r.problem(path, message)
+    for path, message, at in document.problems if document else ():
+        r.problem(path, message, at)
     top = r.keys("", data, vocab.TOP_LEVEL) if data is not None else {}
     if data is None:
         r.problem("(file)", "empty; a fact file needs at least `entity: {name: …, kind: …}`")

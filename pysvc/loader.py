@@ -65,8 +65,9 @@ class Document:
 
     data: Any
     locations: dict[str, Location] = field(default_factory=dict)
-    #: (path, message) pairs, e.g. duplicate keys; the validator reports them with its own.
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    #: (path, message, where) of problems found while reading, e.g. duplicate keys; the validator
+    #: reports them with its own.
+    problems: list[tuple[str, str, Location]] = field(default_factory=list)
 
 
 def _location(mark: Any) -> Location:
@@ -122,7 +123,7 @@ class _Builder:
         path = join_path(frame.path, key)
         if key in frame.value:  # type: ignore[operator]
             first = self.document.locations.get(path)
-            self.document.problems.append((path, f"duplicate key (first given at {first})"))
+            self.document.problems.append((path, f"duplicate key (first given at {first})", at))
             frame.key = _DUPLICATE
         else:
             frame.key = key
@@ -149,9 +150,7 @@ class _Builder:
         if self._awaiting_key():
             raise YamlProblem("a key must be plain text, not a mapping or a list", _location(event.start_mark))
         if len(self.stack) >= self.limits.max_depth:
-            raise YamlProblem(
-                f"nested deeper than {self.limits.max_depth} levels: over the depth limit", _location(event.start_mark)
-            )
+            raise YamlProblem(_deeper_than(self.limits), _location(event.start_mark))
         _check_tag(event)
         self._count(1, event)
         path, at = self._child_path(event)
@@ -198,6 +197,10 @@ class _Builder:
 _DUPLICATE = "\0duplicate"  # the key slot of a duplicate key: its value is read but not kept
 
 
+def _deeper_than(limits: Limits) -> str:
+    return f"nested deeper than {limits.max_depth} levels: over the depth limit"
+
+
 def _check_tag(event: yaml.Event) -> None:
     tag = getattr(event, "tag", None)
     if tag not in (None, "!", _STR_TAG):
@@ -230,10 +233,17 @@ def read_yaml(text: str, limits: Limits = LIMITS) -> Document:
                 if documents > 1:
                     raise YamlProblem("more than one YAML document; a fact file holds one", _location(event.start_mark))
             builder.feed(event)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        where = Location(line, exc.position - text.rfind("\n", 0, exc.position))
+        raise YamlProblem(f"malformed YAML (character U+{exc.character:04X}: {exc.reason})", where) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise YamlProblem(f"malformed YAML ({problem})", _location(mark) if mark else None) from None
+        where = _location(mark) if mark else None
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        if "nesting depth" in problem:  # libyaml's own bound, met while scanning ahead of our builder
+            raise YamlProblem(_deeper_than(limits), where) from None
+        raise YamlProblem(f"malformed YAML ({problem})", where) from None
     finally:
         parser.dispose()
     return builder.document
