@@ -273,13 +273,13 @@ def read_text(path: str | Path, max_bytes: int = LIMITS.max_bytes) -> str:
             with open(path, "rb") as stream:
                 data = stream.read(max_bytes + 1)
     except OSError as exc:
-        raise FactFileError(_source(path), [f"cannot read the file ({exc.strerror or exc})"]) from None
+        raise FactFileError(_source(path), [f"(file): cannot read the file ({exc.strerror or exc})"]) from None
     if len(data) > max_bytes:
-        raise FactFileError(_source(path), [f"more than {max_bytes:,} bytes: over the size limit"])
+        raise FactFileError(_source(path), [f"(file): more than {max_bytes:,} bytes: over the size limit"])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise FactFileError(_source(path), ["the file is not UTF-8 text"]) from None
+        raise FactFileError(_source(path), ["(file): not UTF-8 text"]) from None
 
 
 def _source(path: str | Path) -> str:
@@ -296,7 +296,7 @@ def parse_fact_text(text: str, source: str = "<facts>") -> EntityFacts:
     try:
         document = read_yaml(text)
     except YamlProblem as exc:
-        raise FactFileError(source, [exc.message], [exc.location]) from None
+        raise FactFileError(source, [f"(file): {exc.message}"], [exc.location]) from None
     return validate_facts(document.data, source, document)
 
 

@@ -97,7 +97,7 @@ def test_a_missing_year_is_an_error_not_today(tmp_path: Path, runner: CliRunner)
 def test_a_missing_file_is_reported_plainly(runner: CliRunner) -> None:
     result = runner.invoke(app, ["check", "no/such/file.yaml"])
     assert result.exit_code == 2
-    assert "no/such/file.yaml: cannot read the file" in result.output
+    assert "no/such/file.yaml: (file): cannot read the file" in result.output
 
 
 def test_in_a_batch_the_bad_record_is_reported_and_the_rest_answered(tmp_path: Path, runner: CliRunner) -> None:

@@ -170,7 +170,7 @@ def test_a_50_mb_list_is_refused_by_its_size_without_being_read(tmp_path: Path, 
         stream.write("- legal\n" * 6_600_000)
     result = check(runner, path)
     assert result.exit_code == 2
-    assert f"{path}: more than {LIMITS.max_bytes:,} bytes: over the size limit" in result.output
+    assert f"{path}: (file): more than {LIMITS.max_bytes:,} bytes: over the size limit" in result.output
 
 
 def test_50_mb_of_comments_are_refused_by_size(tmp_path: Path, runner: CliRunner) -> None:
@@ -184,7 +184,7 @@ def test_50_mb_of_comments_are_refused_by_size(tmp_path: Path, runner: CliRunner
 def test_dev_zero_is_refused_by_size(runner: CliRunner) -> None:
     result = check(runner, "/dev/zero")
     assert result.exit_code == 2
-    assert "/dev/zero: more than" in result.output
+    assert "/dev/zero: (file): more than" in result.output
 
 
 def test_two_yaml_documents_are_refused() -> None:
@@ -255,7 +255,7 @@ def test_a_dangling_link_in_a_folder_is_listed(tmp_path: Path, runner: CliRunner
     assert result.exit_code == 2
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["schema"] for r in records] == ["svctrade.error/1", "svctrade.result/1"]
-    assert records[0]["problems"] == ["cannot read the file (No such file or directory)"]
+    assert records[0]["problems"] == ["(file): cannot read the file (No such file or directory)"]
 
 
 def test_a_name_with_a_newline_cannot_forge_a_report_line(tmp_path: Path, runner: CliRunner) -> None:
@@ -354,9 +354,9 @@ def test_an_unreadable_file_does_not_stop_the_others(
     (tmp_path / "not-utf8.yaml").write_bytes(b"year: \xff\xfe\n")
     result = check(runner, locked, "nowhere.yaml", write(tmp_path, "good.yaml", GOOD), tmp_path / "not-utf8.yaml")
     assert result.exit_code == 2
-    assert f"{locked}: cannot read the file (Permission denied)" in result.output
-    assert "nowhere.yaml: cannot read the file (No such file or directory)" in result.output
-    assert "not-utf8.yaml: the file is not UTF-8 text" in result.output
+    assert f"{locked}: (file): cannot read the file (Permission denied)" in result.output
+    assert "nowhere.yaml: (file): cannot read the file (No such file or directory)" in result.output
+    assert "not-utf8.yaml: (file): not UTF-8 text" in result.output
     assert result.stdout.count("上海外滩华庭酒店有限公司") == 1
 
 
