@@ -127,12 +127,13 @@ class _Reader:
         self.where: list[Location | None] = []
         self.dropped = 0
 
-    def problem(self, path: str, message: str, at: Location | None = None) -> None:
-        """Record a problem of the field at `path` (written at `at`, by default where `path` was)."""
+    def problem(self, path: str, message: str | Callable[[], str], at: Location | None = None) -> None:
+        """Record a problem of the field at `path` (written at `at`, by default where `path` was);
+        a message that takes work to write (a hint) is given as a function, called only if shown."""
         if len(self.problems) >= MAX_PROBLEMS:
             self.dropped += 1
             return
-        self.problems.append(f"{printable(path)}: {message}")
+        self.problems.append(f"{printable(path)}: {message if isinstance(message, str) else message()}")
         self.where.append(at or self._location(path))
 
     def _location(self, path: str) -> Location | None:
@@ -158,15 +159,18 @@ class _Reader:
             return {}
         for key in mapping:
             if str(key) not in allowed:
-                self.problem(join_path(path, str(key)), f"unknown key{_hint(str(key), allowed)}")
+                self.problem(join_path(path, str(key)), lambda key=key: f"unknown key{_hint(str(key), allowed)}")
         return {str(k): v for k, v in mapping.items() if str(k) in allowed}
 
     def enum(self, path: str, value: object, allowed: Mapping[str, object]) -> str | None:
         if isinstance(value, str) and value in allowed:
             return value
-        choices = ", ".join(allowed)
-        hint = _hint(value, allowed) if isinstance(value, str) else ""
-        self.problem(path, f"unknown value {shown(value)}{hint}; expected one of: {choices}")
+
+        def message() -> str:
+            hint = _hint(value, allowed) if isinstance(value, str) else ""
+            return f"unknown value {shown(value)}{hint}; expected one of: {', '.join(allowed)}"
+
+        self.problem(path, message)
         return None
 
     def enum_list(self, path: str, value: object, allowed: Mapping[str, object]) -> list[str]:

@@ -23,7 +23,7 @@ from pysvc.amounts import Money
 from pysvc.batch import assess_files
 from pysvc.cli import app, json_array
 from pysvc.engine import Engine
-from pysvc.facts import EntityFacts, FactFileError, parse_fact_text
+from pysvc.facts import MAX_PROBLEMS, EntityFacts, FactFileError, parse_fact_text
 from pysvc.loader import LIMITS, read_yaml
 from pysvc.results import Assessment
 
@@ -185,6 +185,19 @@ def test_dev_zero_is_refused_by_size(runner: CliRunner) -> None:
     result = check(runner, "/dev/zero")
     assert result.exit_code == 2
     assert "/dev/zero: (file): more than" in result.output
+
+
+def test_a_file_of_many_bad_values_reports_the_first_50_and_counts_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    hints: list[str] = []
+    real = facts_module._hint
+    monkeypatch.setattr(facts_module, "_hint", lambda given, allowed: hints.append(given) or real(given, allowed))
+    text = "business_lines: [" + ",".join(f"nope{i}" for i in range(40_000)) + "]\n"
+    with pytest.raises(FactFileError) as caught:
+        parse_fact_text(GOOD.replace("business_lines: [star_rated_hotel]\n", text))
+    problems = caught.value.problems
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1] == f"(file): {40_000 - MAX_PROBLEMS} more problem(s) not shown"
+    assert len(hints) == MAX_PROBLEMS  # a 'did you mean' is only worked out for a problem shown
 
 
 def test_two_yaml_documents_are_refused() -> None:
