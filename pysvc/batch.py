@@ -7,6 +7,7 @@ files. Any exception while reading or assessing one record becomes that record's
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -47,7 +48,8 @@ FACT_SUFFIXES = (".yaml", ".yml")
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | FactFileError]:
     """Files as given; a folder stands for its *.yaml and *.yml entries, sorted, recursively (a
-    dangling link among them is kept: reading it reports it). A folder with none is an error."""
+    dangling link among them is kept: reading it reports it; a pipe or device is an error, never
+    opened). A folder with none is an error."""
     for path in map(Path, paths):
         if not path.is_dir():
             yield path
@@ -59,7 +61,15 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | FactFileError]:
             continue
         if not found:
             yield FactFileError(str(path), ["(folder): no fact files (*.yaml, *.yml) in this folder"])
-        yield from found
+        yield from map(_regular, found)
+
+
+def _regular(path: Path) -> Path | FactFileError:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return path  # a dangling link, or gone since listed: reading it says which
+    return path if stat.S_ISREG(mode) else FactFileError(str(path), ["(file): not a regular file (a pipe or device)"])
 
 
 def assess_files(

@@ -8,6 +8,7 @@ then mutates the shipped examples; every mutant ends in a result or such a messa
 from __future__ import annotations
 
 import json
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -269,6 +270,17 @@ def test_a_dangling_link_in_a_folder_is_listed(tmp_path: Path, runner: CliRunner
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["schema"] for r in records] == ["svctrade.error/1", "svctrade.result/1"]
     assert records[0]["problems"] == ["(file): cannot read the file (No such file or directory)"]
+
+
+def test_a_pipe_or_device_in_a_folder_is_listed_never_opened(tmp_path: Path, runner: CliRunner) -> None:
+    write(tmp_path, "good.yaml", GOOD)
+    os.mkfifo(tmp_path / "pipe.yaml")  # opening it would wait for a writer forever
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    result = check(runner, tmp_path)
+    assert result.exit_code == 2
+    for name in ("pipe.yaml", "zero.yaml"):
+        assert f"{tmp_path / name}: (file): not a regular file (a pipe or device)" in result.output
+    assert "上海外滩华庭酒店有限公司" in result.stdout
 
 
 def test_a_name_with_a_newline_cannot_forge_a_report_line(tmp_path: Path, runner: CliRunner) -> None:
