@@ -399,6 +399,12 @@ def test_an_empty_catalogue_is_a_usage_error(runner: CliRunner) -> None:
     assert "--catalogue needs a catalogue version" in result.output
 
 
+def test_a_catalogue_option_without_its_value_is_a_usage_error(runner: CliRunner) -> None:
+    result = check(runner, EXAMPLES[0], "--catalogue")
+    assert result.exit_code == 2
+    assert "requires an argument" in result.output
+
+
 def test_a_catalogue_folder_without_a_knowledge_base_is_a_usage_error(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
