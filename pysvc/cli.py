@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +21,7 @@ from .batch import assess_files, outcome_changes
 from .cases import CaseRunner, load_cases
 from .docs import stale_files, write_files
 from .engine import Engine, InterpretationError
-from .facts import FactFileError
+from .facts import FIRST_YEAR, LAST_YEAR, FactFileError
 from .kb import DEFAULT_CATALOGUE, CatalogueNotFound
 from .lint import lint as lint_kb
 from .render import (
@@ -58,7 +59,12 @@ class Lang(StrEnum):
 CatalogueOption = Annotated[str, typer.Option("--catalogue", help="Catalogue version (a folder of kb/).")]
 YearOption = Annotated[
     int | None,
-    typer.Option("--year", help="Application year (上年度 = year − 1); default: the file's `year`."),
+    typer.Option(
+        "--year",
+        min=FIRST_YEAR,
+        max=LAST_YEAR,
+        help="Application year (上年度 = year − 1); default: the file's `year`.",
+    ),
 ]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the text and descriptions.")]
 InterpretationOption = Annotated[
@@ -83,10 +89,14 @@ def _engine(catalogue: str, interpretation: list[str] | None) -> Engine:
         if not sep or not name or not value:
             raise _fail(f"--interpretation takes NAME=VALUE, got {item!r}")
         readings[name.strip()] = value.strip()
+    if not catalogue.strip():
+        raise _fail("--catalogue needs a catalogue version, e.g. --catalogue 2023")
     try:
         return Engine(catalogue, readings)
     except (InterpretationError, CatalogueNotFound) as exc:
         raise _fail(str(exc)) from None
+    except (OSError, RuntimeError) as exc:  # a knowledge base that is incomplete or does not parse
+        raise _fail(f"cannot load the knowledge base of catalogue {catalogue!r}: {exc}") from None
 
 
 def _check_programmes(engine: Engine, programme: list[str]) -> None:
@@ -98,13 +108,16 @@ def _check_programmes(engine: Engine, programme: list[str]) -> None:
 @app.command()
 def check(
     files: Annotated[
-        list[Path], typer.Argument(help="Fact files (YAML), one entity each, or folders of them.", show_default=False)
+        list[Path],
+        typer.Argument(help="Fact files (YAML), one entity each, folders of them, or - (stdin).", show_default=False),
     ],
     programme: Annotated[
         list[str] | None, typer.Option("--programme", "-p", help="Only these programme ids (repeatable).")
     ] = None,
     year: YearOption = None,
-    output: Annotated[Format, typer.Option("--format", "-f", help="text, json (one document) or jsonl.")] = Format.text,
+    output: Annotated[
+        Format, typer.Option("--format", "-f", help="text, json (one document, written as it goes) or jsonl.")
+    ] = Format.text,
     lang: LangOption = Lang.zh,
     show_all: Annotated[
         bool, typer.Option("--all", help="Also explain programmes outside the declared business lines.")
@@ -119,31 +132,47 @@ def check(
     engine = _engine(catalogue, interpretation)
     wanted = set(programme or [])
     _check_programmes(engine, sorted(wanted))
-    bad = False
-    documents: list[dict] = []
-    for item in assess_files(engine, files, year, explain_all=show_all or bool(wanted)):
-        if isinstance(item, FactFileError):
-            bad = True
-            if output is Format.text:
+    errors = 0
+
+    def counted(items: Iterable[Assessment | FactFileError]) -> Iterator[Assessment | FactFileError]:
+        nonlocal errors
+        for item in items:
+            errors += isinstance(item, FactFileError)
+            yield _only(item, wanted) if wanted and isinstance(item, Assessment) else item
+
+    results = counted(assess_files(engine, files, year, explain_all=show_all or bool(wanted)))
+    if output is Format.text:
+        for item in results:
+            if isinstance(item, FactFileError):
                 typer.echo(str(item), err=True)
-                continue
-            document = error_json(item.source, item.problems)
-        else:
-            assessment = _only(item, wanted) if wanted else item
-            if output is Format.text:
-                typer.echo(render_text(assessment, lang.value, show_all or bool(wanted)))
-                continue
-            document = assessment_json(assessment, lang.value)
+            else:
+                typer.echo(render_text(item, lang.value, show_all or bool(wanted)))
+    else:
+        documents = (
+            error_json(item.source, item.problems) if isinstance(item, FactFileError) else assessment_json(item, lang)
+            for item in results
+        )
         if output is Format.jsonl:
-            typer.echo(json.dumps(document, ensure_ascii=False))
+            for document in documents:
+                typer.echo(json.dumps(document, ensure_ascii=False))
+        elif len(files) == 1 and not files[0].is_dir():
+            typer.echo(json.dumps(next(documents), ensure_ascii=False, indent=2))
         else:
-            documents.append(document)
-    if output is Format.json:
-        single = len(files) == 1 and not files[0].is_dir()
-        body = documents[0] if single and documents else documents
-        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
-    if bad:
+            for piece in json_array(documents):
+                typer.echo(piece, nl=False)
+            typer.echo()
+    if errors:
         raise typer.Exit(2)
+
+
+def json_array(documents: Iterable[dict]) -> Iterator[str]:
+    """The documents as one indented JSON array, written piece by piece: memory stays flat."""
+    empty = True
+    yield "["
+    for document in documents:
+        yield ("\n  " if empty else ",\n  ") + json.dumps(document, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        empty = False
+    yield "]" if empty else "\n]"
 
 
 def _only(assessment: Assessment, wanted: set[str]) -> Assessment:

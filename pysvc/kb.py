@@ -46,7 +46,7 @@ def catalogue_versions() -> list[str]:
 def kb_dir(version: str = DEFAULT_CATALOGUE) -> Path:
     """The folder of one catalogue version."""
     path = kb_root() / version
-    if not path.is_dir():
+    if not version or not (path / "common.lp").is_file():
         known = ", ".join(catalogue_versions()) or "none"
         raise CatalogueNotFound(f"no knowledge base for catalogue {version!r} under {kb_root()} (known: {known})")
     return path

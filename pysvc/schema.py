@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import vocabulary as vocab
+from .amounts import NUMBER_PATTERN
 from .facts import ITEM_SECTIONS
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "facts.schema.json"
@@ -37,7 +38,7 @@ _AMOUNT: dict[str, Any] = {
 _COUNT: dict[str, Any] = {
     "oneOf": [
         {"type": "integer", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*\d[\d,]*(\.\d+)?\s*[千万亿]?\s*$"},
+        {"type": "string", "pattern": rf"^\s*{NUMBER_PATTERN}\s*[千万亿]?\s*$"},
     ]
 }
 _DATE: dict[str, Any] = {"type": "string", "format": "date"}
