@@ -23,7 +23,7 @@ from .engine import Engine, InterpretationError
 from .facts import FactFileError
 from .kb import DEFAULT_CATALOGUE, CatalogueNotFound
 from .lint import lint as lint_kb
-from .render import assessment_json, condition_line, error_json, header_lines, programme_text, render_text
+from .render import assessment_json, error_json, explain_text, render_text
 from .results import Assessment
 
 app = typer.Typer(
@@ -160,15 +160,7 @@ def explain(
     if isinstance(item, FactFileError):
         typer.echo(str(item), err=True)
         raise typer.Exit(2)
-    result = item.programme(programme)
-    typer.echo("\n".join(header_lines(item, lang.value)))
-    typer.echo("\n".join(programme_text(result, item.catalogue, lang.value, clause_text=True)))
-    cited = {c.condition.id for c in (*result.because, *result.preferences, *(c for s in result.missing for c in s))}
-    others = [c for c in result.conditions if c.condition.id not in cited]
-    if others:
-        typer.echo("  其他条件:" if lang is Lang.zh else "  other conditions:")
-        for c in others:
-            typer.echo(condition_line(c, item.catalogue, lang.value, True, "    "))
+    typer.echo(explain_text(item, programme, lang.value), nl=False)
 
 
 @app.command()
