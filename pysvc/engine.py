@@ -41,6 +41,7 @@ from .results import (
     Value,
     YearValue,
 )
+from .vocabulary import BUSINESS_LINES
 
 #: clasp settings that make every model one subset-minimal set of `assume/2` atoms.
 SOLVER_ARGUMENTS = ("0", "--heuristic=Domain", "--enum-mode=domRec")
@@ -115,6 +116,12 @@ def _value(symbol: clingo.Symbol) -> Value:
 
 def _programme_order(programme_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in programme_id.split("."))
+
+
+def _vocabulary_order(line: str) -> tuple[int, str]:
+    """Business lines in the order of the vocabulary (the catalogue's), unknown ones last."""
+    order = list(BUSINESS_LINES)
+    return (order.index(line) if line in order else len(order), line)
 
 
 def _route_order(item: tuple[str, list[str]], groups: Mapping[str, Mapping[str, list[str]]]) -> list:
@@ -230,7 +237,7 @@ class Engine:
                     for r, cs in sorted(routes[pid].items(), key=lambda item: _route_order(item, groups[pid]))
                 },
                 preferences=tuple(sorted(preferences[pid], key=_condition_order)),
-                scope=tuple(sorted(scope[pid])),
+                scope=tuple(sorted(scope[pid], key=_vocabulary_order)),
                 kinds=tuple(sorted(kinds[pid])),
             )
         return Catalogue(self.version, programmes, conditions, interpretations)

@@ -89,10 +89,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "months": ("{n} 个月", "{n} months"),
     "points": ("{n} 个百分点", "{n} percentage points"),
     "share_part": ("{whole}不变时，{part}还差 {amount}", "{amount} more {part} at the same {whole}"),
-    "year_short": ("{year}年差 {amount}", "{year} short by {amount}"),
+    "year_short": ("{year}年 {amount}", "{year} short by {amount}"),
     "mean": ("{n}年平均 {amount}", "mean of {n} years {amount}"),
     "mean_gap": (
-        "平均每年差 {per_year}（{n}年合计差 {window}）",
+        "平均每年 {per_year}（{n}年合计 {window}）",
         "{per_year} a year on average ({window} over {n} years)",
     ),
     "agreements": ("协议", "agreements"),
@@ -792,6 +792,7 @@ def assessment_json(assessment: Assessment, lang: str = "zh") -> dict[str, Any]:
                 "missing": [conditions(s) for s in r.missing],
                 "missing_routes": [list(routes) for routes in r.missing_routes],
                 "preferences": conditions(r.preferences),
+                "conditions": conditions(r.conditions),
             }
         )
     return {

@@ -224,6 +224,7 @@ def result_schema() -> dict[str, Any]:
             "missing": {"type": "array", "items": conditions},
             "missing_routes": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
             "preferences": conditions,
+            "conditions": conditions,
         },
         "required": [
             "id",
@@ -235,6 +236,7 @@ def result_schema() -> dict[str, Any]:
             "missing",
             "missing_routes",
             "preferences",
+            "conditions",
         ],
         "additionalProperties": False,
     }
