@@ -380,7 +380,9 @@ def condition_view(
         status=status,
         description=describe(c, catalogue, lang, year),
         found=found,
-        required=_join((format_value(v, lang, table, measure) for v in c.required), lang),
+        required=word("yes", lang)
+        if c.kind == "found"
+        else _join((format_value(v, lang, table, measure) for v in c.required), lang),
         gap="" if not_used or result.gap is None else format_gap(result.gap, lang, measure, c),
         evidence=tuple(format_evidence(e, c, lang, year) for e in result.evidence),
         evidence_title=word("agreements" if c.kind == "agreement_for" else "finding_source", lang),
@@ -543,6 +545,7 @@ class ProgrammeView:
     others: tuple[ConditionView, ...] = ()
     others_title: str = ""
     clauses: tuple[ClauseView, ...] = field(default_factory=tuple)
+    order: tuple[str, ...] = ()  # every condition id of the programme, in catalogue order
 
 
 def route_title(result: ProgrammeResult, route: str, lang: str) -> str:
@@ -596,6 +599,7 @@ def programme_view(result: ProgrammeResult, assessment: Assessment, lang: str, o
         preferences=views(result.preferences) if result.explained else (),
         others=views(rest, not_used=eligible),
         others_title=word("not_used" if eligible else "others", lang),
+        order=tuple(c.condition.id for c in result.conditions),
     )
     shown = [*view.because, *(c for s in view.sets for c in s.conditions), *view.preferences, *view.others]
     clauses = {c.condition.clause.id: c.condition.clause for c in result.conditions}
