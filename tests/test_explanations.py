@@ -203,12 +203,15 @@ agreements:
 def test_an_agreement_counts_exactly_when_the_knowledge_base_meets_the_condition(engine: Engine) -> None:
     """The evidence is read from the facts in pysvc; it must agree with the KB's verdict."""
     checked = 0
-    for example in EXAMPLES:
-        assessment = engine.assess_one(load_fact_file(example), explain_all=True)
+    with_agreements = [facts for facts in map(load_fact_file, EXAMPLES) if facts.agreements]
+    for assessment in (engine.assess_one(facts, explain_all=True) for facts in with_agreements):
         for result in assessment.programmes:
             for c in result.conditions:
                 if c.condition.kind == "agreement_for" and c.status != "unknown":
-                    assert (c.status == "met") == any(e.counts for e in c.evidence), (example.name, c.condition.id)
+                    assert (c.status == "met") == any(e.counts for e in c.evidence), (
+                        assessment.entity.source,
+                        c.condition.id,
+                    )
                     checked += 1
     assert checked > 20
 
