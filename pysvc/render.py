@@ -384,7 +384,7 @@ def condition_view(
         if c.kind == "found"
         else _join((format_value(v, lang, table, measure) for v in c.required), lang),
         gap="" if not_used or result.gap is None else format_gap(result.gap, lang, measure, c),
-        evidence=tuple(format_evidence(e, c, lang, year) for e in result.evidence),
+        evidence=tuple(text for e in result.evidence if (text := format_evidence(e, c, lang, year))),
         evidence_title=word("agreements" if c.kind == "agreement_for" else "finding_source", lang),
         collect=tuple(collect_label(path, lang) for path in result.needs),
         about_applicant=c.about_applicant,
@@ -439,12 +439,13 @@ def format_gap(gap: Gap, lang: str, measure: str, condition: Condition) -> str:
 
 
 def format_evidence(item: Evidence, condition: Condition, lang: str, year: int | None) -> str:
-    """An agreement considered and why it counts or not; an assessor's finding with its source."""
+    """An agreement considered and why it counts or not; an assessor's finding with its source
+    (assessor, date, note; empty when the file gives none)."""
     if isinstance(item, FindingEvidence):
         parts = [word("assessor", lang, name=item.assessor)] if item.assessor else []
         parts += [item.date.isoformat()] if item.date else []
         parts += [word("note", lang, text=item.note)] if item.note else []
-        return PUNCTUATION[lang]["sep"].join(parts) or word("none", lang)
+        return PUNCTUATION[lang]["sep"].join(parts)  # empty: the file names no source
     assert isinstance(item, AgreementEvidence)
     head = word(
         "agreement",
