@@ -26,14 +26,13 @@ from .kb import DEFAULT_CATALOGUE, CatalogueNotFound
 from .lint import lint as lint_kb
 from .render import (
     assessment_json,
-    condition_line,
     error_json,
-    header_lines,
+    explain_text,
     interpretation_json,
     interpretations_text,
-    programme_text,
     render_text,
 )
+from .report import render_report
 from .results import Assessment
 
 app = typer.Typer(
@@ -198,15 +197,46 @@ def explain(
     if isinstance(item, FactFileError):
         typer.echo(str(item), err=True)
         raise typer.Exit(2)
-    result = item.programme(programme)
-    typer.echo("\n".join(header_lines(item, lang.value)))
-    typer.echo("\n".join(programme_text(result, item.catalogue, lang.value, clause_text=True)))
-    cited = {c.condition.id for c in (*result.because, *result.preferences, *(c for s in result.missing for c in s))}
-    others = [c for c in result.conditions if c.condition.id not in cited]
-    if others:
-        typer.echo("  其他条件:" if lang is Lang.zh else "  other conditions:")
-        for c in others:
-            typer.echo(condition_line(c, item.catalogue, lang.value, True, "    "))
+    typer.echo(explain_text(item, programme, lang.value), nl=False)
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    md = "md"
+
+
+@app.command()
+def report(
+    file: Annotated[Path, typer.Argument(help="A fact file (YAML).", show_default=False)],
+    lang: LangOption = Lang.zh,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="html (self-contained, prints on A4) or md.")
+    ] = ReportFormat.html,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here (default: standard output).")
+    ] = None,
+    year: YearOption = None,
+    interpretation: InterpretationOption = None,
+    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+) -> None:
+    """A report to print and attach to an opinion: summary of verdicts, then each programme in scope
+    with its conditions, minimal sets, evidence, preferences and clause text.
+
+    Example: svctrade report facts/examples/1-freight-agreement-short.yaml -o report.html
+    """
+    engine = _engine(catalogue, interpretation)
+    item = next(assess_files(engine, [file], year))
+    if isinstance(item, FactFileError):
+        typer.echo(str(item), err=True)
+        raise typer.Exit(2)
+    text = render_report(item, lang.value, output_format.value)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write the report ({exc.strerror})") from None
 
 
 @app.command()
