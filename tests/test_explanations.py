@@ -378,3 +378,26 @@ def test_every_result_names_the_svctrade_and_catalogue_versions(engine: Engine) 
     assert f"svctrade {__version__} · catalogue 2023" in explain_text(assessment, "1", "en")
     document = assessment_json(assessment)
     assert (document["svctrade"], document["catalogue"]) == (__version__, "2023")
+
+
+def test_a_every_year_group_met_by_changing_alternatives_is_explained_as_met_year_by_year(engine: Engine) -> None:
+    text = """\
+year: 2024
+entity: {name: 上海华展展示工程有限公司, kind: enterprise}
+business_lines: [exhibition_engineering]
+figures:
+  2021: {revenue: 1200万元, forex_income: 12万美元, home_court_exhibitions: 2, largest_special_booth_area: 80,
+         museum_hall_projects: 0}
+  2022: {revenue: 1200万元, forex_income: 12万美元, home_court_exhibitions: 0, largest_special_booth_area: 200,
+         museum_hall_projects: 0}
+  2023: {revenue: 1200万元, forex_income: 12万美元, home_court_exhibitions: 1, largest_special_booth_area: 60,
+         museum_hall_projects: 1, consecutive_excellent_booth_awards: 2}
+findings: {original_creative_design: true}
+"""
+    assessment = engine.assess_one(parse_fact_text(text, "x.yaml"))
+    result = assessment.programme("5.2.3")
+    assert result.status == "eligible"
+    assert {"5.2.3.2a", "5.2.3.2b", "5.2.3.2c"} <= {c.condition.id for c in result.because}
+    for lang in ("zh", "en"):
+        report = render_text(assessment, lang)
+        assert WORDS["by_year"][0 if lang == "zh" else 1] in report
