@@ -310,6 +310,7 @@ def report_html(assessment: Assessment, lang: str) -> str:
         )
     style = (
         "body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;margin:1.5rem;line-height:1.5;color:#1b1b1b}"
+        "h1{font-size:1.25rem;margin:0 0 .3rem}"
         "pre{white-space:pre-wrap;font-family:inherit;margin:.2rem 0 0 1rem}"
         "h2{font-size:1.05rem;margin:1.2rem 0 .2rem;padding:.2rem .5rem;border-left:.35rem solid #999}"
         "h2.eligible{border-color:#1a7f37}h2.not_eligible{border-color:#c62828}"
@@ -381,9 +382,7 @@ Readings = Annotated[
 ]
 ShowAll = Annotated[bool, Query(alias="all", description="Also explain programmes outside the declared lines.")]
 Lang = Annotated[str, Query(pattern="^(zh|en)$", description="Language of descriptions: zh or en.")]
-Source = Annotated[
-    str, Query(max_length=200, description="The name that messages and the result give the document.")
-]
+Source = Annotated[str, Query(max_length=200, description="The name that messages and the result give the document.")]
 
 
 def create_app(engine: Engine | None = None, limits: Limits | None = None) -> FastAPI:
@@ -508,7 +507,8 @@ def create_app(engine: Engine | None = None, limits: Limits | None = None) -> Fa
                 async with asyncio.timeout(limits.seconds):
                     answers: Iterator[Assessment] = iter(await assessor.assess(engine, valid, explain_all))
             except TimeoutError:
-                loaded = [FactFileError(f.source, [_time_limit(limits)]) if isinstance(f, EntityFacts) else f for f in loaded]
+                late = [_time_limit(limits)]
+                loaded = [FactFileError(f.source, late) if isinstance(f, EntityFacts) else f for f in loaded]
             for item in loaded:
                 document = (
                     error_json(item.source, item.problems)
@@ -525,7 +525,8 @@ def create_app(engine: Engine | None = None, limits: Limits | None = None) -> Fa
     def programme(programme_id: str, lang: Lang = "zh") -> dict[str, Any]:
         """Its routes (alternatives), preferences and conditions, each with its verbatim clause."""
         if programme_id not in catalogue.programmes:
-            raise RequestProblem(404, "request", [f"path.programme_id: unknown programme {programme_id!r}; GET /v1/programmes lists them"])
+            problem = f"path.programme_id: unknown programme {programme_id!r}; GET /v1/programmes lists them"
+            raise RequestProblem(404, "request", [problem])
         return programme_json(catalogue.programmes[programme_id], catalogue, lang)
 
     @app.get("/v1/interpretations", tags=["catalogue"], summary="The named readings and their values")
@@ -585,7 +586,8 @@ def _load_chunk(
         try:
             if len(line) > limits.body_bytes:
                 raise FactFileError(name, [f"request size limit: the line is larger than {limits.body_bytes:,} bytes"])
-            loaded.append(_for_year(assessable(parse_document(line, "application/json", name, limits), engine, year), year))
+            facts = parse_document(line, "application/json", name, limits)
+            loaded.append(_for_year(assessable(facts, engine, year), year))
         except FactFileError as error:
             loaded.append(error)
         except RequestProblem as problem:

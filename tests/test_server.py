@@ -110,8 +110,10 @@ def test_a_batch_answers_one_line_per_line_in_order_with_bad_lines_in_place(clie
     answers = [json.loads(line) for line in response.text.splitlines()]
     assert len(answers) == len(lines)
     assert answers[3]["schema"] == "svctrade.error/1" and answers[3]["source"] == "batch:4"
-    assert answers[3]["problems"] == ["entity.kind: unknown value 'enterprize' (did you mean 'enterprise'?); "
-                                      "expected one of: enterprise, institution, administrative_area, development_zone"]
+    assert answers[3]["problems"] == [
+        "entity.kind: unknown value 'enterprize' (did you mean 'enterprise'?); "
+        "expected one of: enterprise, institution, administrative_area, development_zone"
+    ]
     assert answers[7]["source"] == "batch:8" and "malformed JSON" in answers[7]["problems"][0]
     good = [a for i, a in enumerate(answers) if i not in (3, 7)]
     for path, answer in zip(examples, good, strict=True):
@@ -121,8 +123,9 @@ def test_a_batch_answers_one_line_per_line_in_order_with_bad_lines_in_place(clie
 
 def verdicts(result: dict) -> list:
     """Each programme's status, route, reasons and missing sets, by condition id."""
+    ids = lambda conditions: [c["id"] for c in conditions]  # noqa: E731
     return [
-        (p["id"], p["status"], p["route"], [c["id"] for c in p["because"]], [[c["id"] for c in s] for s in p["missing"]])
+        (p["id"], p["status"], p["route"], ids(p["because"]), [ids(s) for s in p["missing"]])
         for p in result["programmes"]
     ]
 
@@ -168,8 +171,16 @@ def test_interpretations_schema_examples_and_version(client: TestClient, engine:
 
 def test_openapi_and_docs_are_served_without_a_cdn(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/v1/assess", "/v1/assess/batch", "/v1/report", "/v1/programmes", "/v1/programmes/{programme_id}",
-                 "/v1/interpretations", "/v1/facts/schema", "/v1/version"):
+    for path in (
+        "/v1/assess",
+        "/v1/assess/batch",
+        "/v1/report",
+        "/v1/programmes",
+        "/v1/programmes/{programme_id}",
+        "/v1/interpretations",
+        "/v1/facts/schema",
+        "/v1/version",
+    ):
         assert path in paths
     docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger-ui-bundle.js" in docs.text
