@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import uvicorn
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -374,15 +375,55 @@ def _error(status: int, source: str, problems: list[str]) -> JSONResponse:
 
 
 # -- the application -------------------------------------------------------------------------------
-Year = Annotated[
-    int | None, Query(ge=1990, le=2100, description="Application year (上年度 = year − 1); default: the file's.")
-]
-Readings = Annotated[
-    list[str], Query(description="Readings NAME=VALUE (repeat, or separate by commas); see /v1/interpretations.")
-]
-ShowAll = Annotated[bool, Query(alias="all", description="Also explain programmes outside the declared lines.")]
 Lang = Annotated[str, Query(pattern="^(zh|en)$", description="Language of descriptions: zh or en.")]
-Source = Annotated[str, Query(max_length=200, description="The name that messages and the result give the document.")]
+
+
+class Options:
+    """The query of an assessment: year, readings, all programmes, language, the document's name."""
+
+    def __init__(
+        self,
+        year: Annotated[
+            int | None,
+            Query(ge=1990, le=2100, description="Application year (上年度 = year − 1); default: the file's."),
+        ] = None,
+        readings: Annotated[
+            list[str] | None,
+            Query(description="Readings NAME=VALUE (repeat, or separate by commas); see /v1/interpretations."),
+        ] = None,
+        show_all: Annotated[
+            bool, Query(alias="all", description="Also explain programmes outside the declared business lines.")
+        ] = False,
+        lang: Lang = "zh",
+        source: Annotated[
+            str | None,
+            Query(max_length=200, description="The document's name in messages and in `entity.source`."),
+        ] = None,
+    ) -> None:
+        self.year = year
+        self.readings = reading_choices(readings or [])
+        self.explain_all = show_all
+        self.lang = lang
+        self.source = source
+
+
+AssessQuery = Annotated[Options, Depends()]
+
+
+def _body_doc(media: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI description of a request body that the handler reads itself."""
+    return {"requestBody": {"required": True, "content": media}}
+
+
+_DOCUMENT = _body_doc(
+    {
+        "application/json": {"schema": {"$ref": "#/components/schemas/FactDocument"}},
+        "application/yaml": {"schema": {"type": "string", "description": "A fact file, as in facts/examples."}},
+    }
+)
+_BATCH = _body_doc(
+    {"application/x-ndjson": {"schema": {"type": "string", "description": "One JSON fact document per line."}}}
+)
 
 
 def create_app(engine: Engine | None = None, limits: Limits | None = None) -> FastAPI:
@@ -406,9 +447,17 @@ def create_app(engine: Engine | None = None, limits: Limits | None = None) -> Fa
         lifespan=lifespan,
         redoc_url=None,
     )
-    app.state.assessor = assessor
-    app.state.limits = limits
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema = {k: v for k, v in facts_schema().items() if not k.startswith("$")}
+            document.setdefault("components", {}).setdefault("schemas", {})["FactDocument"] = schema
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(RequestProblem)
     async def _problem(_request: Request, exc: RequestProblem) -> JSONResponse:
@@ -431,81 +480,56 @@ def create_app(engine: Engine | None = None, limits: Limits | None = None) -> Fa
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         return _error(500, request.url.path, [f"internal error ({type(exc).__name__}); the server log has details"])
 
-    async def assessed(
-        request: Request, year: int | None, readings: list[str], explain_all: bool, source: str
-    ) -> Assessment:
+    async def assessed(request: Request, options: Options) -> Assessment:
+        source = options.source or "request"
         body = await read_body(request, limits.body_bytes, "request size")
         kind = media_type(request)
-        chosen = reading_choices(readings)
         try:
             async with asyncio.timeout(limits.seconds):
                 facts = await asyncio.to_thread(parse_document, body, kind, source, limits)
-                engine = await assessor.engine(chosen)
-                facts = _for_year(assessable(facts, engine, year), year)
-                (assessment,) = await assessor.assess(engine, [facts], explain_all)
+                engine = await assessor.engine(options.readings)
+                facts = _for_year(assessable(facts, engine, options.year), options.year)
+                (assessment,) = await assessor.assess(engine, [facts], options.explain_all)
         except TimeoutError:
             raise RequestProblem(503, source, [_time_limit(limits)]) from None
         return assessment
 
-    @app.post("/v1/assess", tags=["assess"], summary="Assess one fact document")
-    async def assess(
-        request: Request,
-        year: Year = None,
-        readings: Readings = [],  # noqa: B006 - FastAPI copies query defaults
-        show_all: ShowAll = False,
-        lang: Lang = "zh",
-        source: Source = "request",
-    ) -> JSONResponse:
+    @app.post("/v1/assess", tags=["assess"], summary="Assess one fact document", openapi_extra=_DOCUMENT)
+    async def assess(request: Request, options: AssessQuery) -> JSONResponse:
         """Body: one fact document, JSON or YAML (`Content-Type: application/yaml`). Answers
         `svctrade.result/1`, the same document as `svctrade check FILE --format json`; a bad document
         answers 422 with the problems the CLI prints."""
-        assessment = await assessed(request, year, readings, show_all, source)
-        return JSONResponse(assessment_json(assessment, lang))
+        return JSONResponse(assessment_json(await assessed(request, options), options.lang))
 
-    @app.post("/v1/report", tags=["assess"], summary="Assess one fact document into the HTML report")
-    async def report(
-        request: Request,
-        year: Year = None,
-        readings: Readings = [],  # noqa: B006
-        show_all: ShowAll = False,
-        lang: Lang = "zh",
-        source: Source = "request",
-    ) -> HTMLResponse:
+    @app.post("/v1/report", tags=["assess"], summary="Assess one document into the report", openapi_extra=_DOCUMENT)
+    async def report(request: Request, options: AssessQuery) -> HTMLResponse:
         """Body as for /v1/assess; answers the report a person reads (HTML)."""
-        assessment = await assessed(request, year, readings, show_all, source)
-        return HTMLResponse(report_html(assessment, lang), headers={"Content-Security-Policy": REPORT_POLICY})
+        page = report_html(await assessed(request, options), options.lang)
+        return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_POLICY})
 
-    @app.post("/v1/assess/batch", tags=["assess"], summary="Assess a JSONL batch, streamed")
-    async def assess_batch(
-        request: Request,
-        year: Year = None,
-        readings: Readings = [],  # noqa: B006
-        show_all: ShowAll = False,
-        lang: Lang = "zh",
-        source: Source = "batch",
-    ) -> StreamingResponse:
+    @app.post("/v1/assess/batch", tags=["assess"], summary="Assess a JSONL batch, streamed", openapi_extra=_BATCH)
+    async def assess_batch(request: Request, options: AssessQuery) -> StreamingResponse:
         """Body: one JSON fact document per line. Answers one line per document, in order, as each
         chunk is solved: a `svctrade.result/1` object, or a `svctrade.error/1` object for a bad line
-        (named `SOURCE:LINE`); the other lines are still answered."""
+        (named `SOURCE:LINE`, SOURCE being `batch` unless given); the other lines are still answered."""
+        source = options.source or "batch"
         body = await read_body(request, limits.batch_bytes, "batch size")
         lines = [(n, line) for n, line in enumerate(body.split(b"\n"), start=1) if line.strip()]
         if len(lines) > limits.batch_lines:
             raise RequestProblem(413, source, [f"batch line limit: more than {limits.batch_lines:,} documents"])
-        engine = await assessor.engine(reading_choices(readings))
-        return StreamingResponse(
-            _batch_lines(engine, lines, year, show_all, lang, source), media_type="application/x-ndjson"
-        )
+        engine = await assessor.engine(options.readings)
+        return StreamingResponse(_batch_lines(engine, lines, options, source), media_type="application/x-ndjson")
 
     async def _batch_lines(
-        engine: Engine, lines: list[tuple[int, bytes]], year: int | None, explain_all: bool, lang: str, source: str
+        engine: Engine, lines: list[tuple[int, bytes]], options: Options, source: str
     ) -> AsyncIterator[str]:
         numbered = iter(lines)
         while chunk := list(islice(numbered, engine.batch_size)):
-            loaded = await asyncio.to_thread(_load_chunk, chunk, engine, year, source, limits)
+            loaded = await asyncio.to_thread(_load_chunk, chunk, engine, options.year, source, limits)
             valid = [item for item in loaded if isinstance(item, EntityFacts)]
             try:
                 async with asyncio.timeout(limits.seconds):
-                    answers: Iterator[Assessment] = iter(await assessor.assess(engine, valid, explain_all))
+                    answers: Iterator[Assessment] = iter(await assessor.assess(engine, valid, options.explain_all))
             except TimeoutError:
                 late = [_time_limit(limits)]
                 loaded = [FactFileError(f.source, late) if isinstance(f, EntityFacts) else f for f in loaded]
@@ -513,7 +537,7 @@ def create_app(engine: Engine | None = None, limits: Limits | None = None) -> Fa
                 document = (
                     error_json(item.source, item.problems)
                     if isinstance(item, FactFileError)
-                    else assessment_json(next(answers), lang)
+                    else assessment_json(next(answers), options.lang)
                 )
                 yield json.dumps(document, ensure_ascii=False) + "\n"
 
