@@ -69,8 +69,7 @@ def page(server: str):
 def shown_verdicts(page) -> dict[str, str]:
     rows = page.locator("#verdicts tbody tr[data-programme]")
     return {
-        row.get_attribute("data-programme"): row.locator("td.status").get_attribute("data-status")
-        for row in rows.all()
+        row.get_attribute("data-programme"): row.locator("td.status").get_attribute("data-status") for row in rows.all()
     }
 
 

@@ -4,6 +4,7 @@ request answered by a named problem (never a trace)."""
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -315,3 +316,21 @@ def test_the_nesting_bound_is_never_below_the_real_nesting() -> None:
         assert 3 <= nesting_bound(example.read_text(encoding="utf-8")) <= Limits().depth, example.name
     assert nesting_bound('{"a": [[{"b": 1}]]}') == 5  # 4 containers, and the line's own level
     assert nesting_bound("a:\n  - - - x\n") == 5
+
+
+def test_serve_runs_the_app_on_the_engine_of_its_readings(monkeypatch: pytest.MonkeyPatch) -> None:
+    served = {}
+    monkeypatch.setattr("pysvc.server.run", lambda engine, host, port: served.update(engine=engine, at=(host, port)))
+    result = CliRunner().invoke(cli, ["serve", "--port", "8123", "-i", "recent_years=average"])
+    assert result.exit_code == 0, result.output
+    assert served["at"] == ("127.0.0.1", 8123)
+    assert served["engine"].catalogue.interpretations["recent_years"].chosen == "average"
+
+
+def test_serve_without_the_web_extras_says_how_to_install_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "pysvc.server")
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 2
+    assert "pip install 'svctrade[serve]'" in result.stderr and "uvicorn" in result.stderr
+    assert "Traceback" not in result.output
