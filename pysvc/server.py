@@ -228,10 +228,12 @@ class Assessor:
     def __init__(self, engines: Engines) -> None:
         self.engines = engines
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="svctrade-engine")
-        self._queue: asyncio.Queue[_Job] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Job]
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
+        """Start taking jobs (in the server's event loop)."""
+        self._queue = asyncio.Queue()
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
@@ -482,10 +484,10 @@ def create_app(engine: Engine | None = None, limits: Limits | None = None) -> Fa
 
     async def assessed(request: Request, options: Options) -> Assessment:
         source = options.source or "request"
-        body = await read_body(request, limits.body_bytes, "request size")
         kind = media_type(request)
         try:
             async with asyncio.timeout(limits.seconds):
+                body = await read_body(request, limits.body_bytes, "request size")
                 facts = await asyncio.to_thread(parse_document, body, kind, source, limits)
                 engine = await assessor.engine(options.readings)
                 facts = _for_year(assessable(facts, engine, options.year), options.year)
@@ -513,7 +515,11 @@ def create_app(engine: Engine | None = None, limits: Limits | None = None) -> Fa
         chunk is solved: a `svctrade.result/1` object, or a `svctrade.error/1` object for a bad line
         (named `SOURCE:LINE`, SOURCE being `batch` unless given); the other lines are still answered."""
         source = options.source or "batch"
-        body = await read_body(request, limits.batch_bytes, "batch size")
+        try:
+            async with asyncio.timeout(limits.seconds):
+                body = await read_body(request, limits.batch_bytes, "batch size")
+        except TimeoutError:
+            raise RequestProblem(503, source, [_time_limit(limits)]) from None
         lines = [(n, line) for n, line in enumerate(body.split(b"\n"), start=1) if line.strip()]
         if len(lines) > limits.batch_lines:
             raise RequestProblem(413, source, [f"batch line limit: more than {limits.batch_lines:,} documents"])
@@ -527,19 +533,14 @@ def create_app(engine: Engine | None = None, limits: Limits | None = None) -> Fa
         while chunk := list(islice(numbered, engine.batch_size)):
             loaded = await asyncio.to_thread(_load_chunk, chunk, engine, options.year, source, limits)
             valid = [item for item in loaded if isinstance(item, EntityFacts)]
+            answers: Iterator[Assessment] = iter(())
             try:
                 async with asyncio.timeout(limits.seconds):
-                    answers: Iterator[Assessment] = iter(await assessor.assess(engine, valid, options.explain_all))
+                    answers = iter(await assessor.assess(engine, valid, options.explain_all))
             except TimeoutError:
                 late = [_time_limit(limits)]
                 loaded = [FactFileError(f.source, late) if isinstance(f, EntityFacts) else f for f in loaded]
-            for item in loaded:
-                document = (
-                    error_json(item.source, item.problems)
-                    if isinstance(item, FactFileError)
-                    else assessment_json(next(answers), options.lang)
-                )
-                yield json.dumps(document, ensure_ascii=False) + "\n"
+            yield await asyncio.to_thread(_jsonl, loaded, answers, options.lang)
 
     @app.get("/v1/programmes", tags=["catalogue"], summary="The programmes: id, chapter, title")
     def programmes() -> list[dict[str, Any]]:
@@ -599,6 +600,17 @@ def _for_year(facts: EntityFacts, year: int | None) -> EntityFacts:
 
 def _time_limit(limits: Limits) -> str:
     return f"time limit: no answer within {limits.seconds:g} s; try again later or send fewer documents"
+
+
+def _jsonl(loaded: list[EntityFacts | FactFileError], answers: Iterator[Assessment], lang: str) -> str:
+    """One JSONL line per document of a chunk: its result, or its problems."""
+    documents = (
+        error_json(item.source, item.problems)
+        if isinstance(item, FactFileError)
+        else assessment_json(next(answers), lang)
+        for item in loaded
+    )
+    return "".join(json.dumps(document, ensure_ascii=False) + "\n" for document in documents)
 
 
 def _load_chunk(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -279,13 +280,25 @@ def test_unknown_paths_programmes_and_examples_answer_404(client: TestClient) ->
     assert client.get("/v1/assess").status_code == 405
 
 
-def test_the_time_limit_is_named_when_reached(engine: Engine) -> None:
-    with TestClient(create_app(engine, Limits(seconds=1e-9))) as hurried:
+def test_the_time_limit_is_named_when_reached(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    solve = engine.assess
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "assess", slow)
+    with TestClient(create_app(engine, Limits(seconds=0.2))) as hurried:
         response = hurried.post("/v1/assess", content=HOTEL.read_bytes(), headers=YAML)
         assert response.status_code == 503
-        assert response.json()["problems"][0].startswith("time limit: no answer within")
-        batch = hurried.post("/v1/assess/batch", content=as_json(HOTEL).encode())
-        assert json.loads(batch.text)["problems"][0].startswith("time limit")
+        assert response.json()["problems"] == [
+            "time limit: no answer within 0.2 s; try again later or send fewer documents"
+        ]
+        lines = "\n".join([as_json(HOTEL), "{}"]).encode()
+        answers = [json.loads(line) for line in hurried.post("/v1/assess/batch", content=lines).text.splitlines()]
+        assert answers[0]["problems"][0].startswith("time limit") and answers[0]["source"] == "batch:1"
+        assert answers[1]["problems"] == ["entity: missing; give at least `name` and `kind`"]
+        no_trace(response)
 
 
 def test_the_batch_limits_are_named_when_reached(engine: Engine) -> None:
