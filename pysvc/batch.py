@@ -27,13 +27,19 @@ def checked_facts(path: str | Path, engine: Engine, year: int | None) -> EntityF
         raise
     except Exception as exc:  # a defect of ours: still only this record's error
         raise unexpected(str(path), "read", exc) from exc
+    return assessable(facts, engine, year)
+
+
+def assessable(facts: EntityFacts, engine: Engine, year: int | None) -> EntityFacts:
+    """The facts, if this engine can assess them for this year (a year is known, the catalogue
+    version matches); else the FactFileError naming what is wrong."""
     problems = []
     if year is None and facts.year is None:
         problems.append(MISSING_YEAR)
     if facts.catalogue is not None and facts.catalogue != engine.version:
         problems.append(f"catalogue: the file is for catalogue {facts.catalogue!r}, this run uses {engine.version!r}")
     if problems:
-        raise FactFileError(str(path), problems)
+        raise FactFileError(facts.source, problems)
     return facts
 
 

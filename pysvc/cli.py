@@ -148,7 +148,7 @@ def check(
                 typer.echo(render_text(item, lang.value, show_all or bool(wanted)))
     else:
         documents = (
-            error_json(item.source, item.problems) if isinstance(item, FactFileError) else assessment_json(item, lang)
+            error_json(item.source, item.located()) if isinstance(item, FactFileError) else assessment_json(item, lang)
             for item in results
         )
         if output is Format.jsonl:
@@ -370,6 +370,26 @@ def docs(
         return
     for path in write_files():
         typer.echo(f"wrote {path}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (only this machine by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    interpretation: InterpretationOption = None,
+    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+) -> None:
+    """Serve the engine: the web API under /v1 (OpenAPI at /docs) and a page for legal staff at /.
+
+    Example: svctrade serve --port 8000
+    """
+    try:
+        from .server import run
+    except ModuleNotFoundError as exc:
+        raise _fail(f"serve needs the web extras ({exc.name} is missing): pip install 'svctrade[serve]'") from None
+    run(_engine(catalogue, interpretation), host, port)
 
 
 @app.command()

@@ -41,6 +41,10 @@ class FactFileError(ValueError):
         self.locations = locations or [None] * len(problems)
         super().__init__("\n".join(self.lines()))
 
+    def located(self) -> list[str]:
+        """One line per problem, ``line:column: field: what is expected`` where the file shows where."""
+        return [f"{at}: {p}" if at else p for p, at in zip(self.problems, self.locations, strict=True)]
+
     def lines(self) -> list[str]:
         """One report line per problem: ``file:line:column: field: what is expected``."""
         located = zip(self.problems, self.locations, strict=True)

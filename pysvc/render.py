@@ -219,6 +219,13 @@ COUNTERS: dict[str, str] = {
 _AREA = {"zh": "平方米", "en": "m²"}
 
 
+#: The verdicts' labels by language (the web page's table, the API's /v1/version).
+STATUS_LABEL = {
+    lang: {status: WORDS[status][i] for status in ("eligible", "not_eligible", "undetermined", "out_of_scope")}
+    for i, lang in enumerate(("zh", "en"))
+}
+
+
 def word(key: str, lang: str, /, **values: object) -> str:
     """A label of the reports in `lang`, with its placeholders filled in."""
     text = WORDS[key][0 if lang == "zh" else 1]
