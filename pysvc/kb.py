@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 DEFAULT_CATALOGUE = "2023"
@@ -32,9 +33,10 @@ class Clause:
 
 
 def kb_root() -> Path:
-    """The folder holding one sub-folder per catalogue version (``SVCTRADE_KB`` overrides)."""
+    """The folder holding one sub-folder per catalogue version: ``SVCTRADE_KB`` if set, else the knowledge
+    base installed with the package (``pysvc.catalogues``, the repository's ``kb/`` in an editable install)."""
     override = os.environ.get("SVCTRADE_KB")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "kb"
+    return Path(override) if override else Path(str(resources.files("pysvc.catalogues")))
 
 
 def catalogue_versions() -> list[str]:
@@ -44,8 +46,8 @@ def catalogue_versions() -> list[str]:
 
 
 def kb_dir(version: str = DEFAULT_CATALOGUE) -> Path:
-    """The folder of one catalogue version."""
-    path = kb_root() / version
+    """The folder of one catalogue version; a value with a path separator is a folder itself (a draft)."""
+    path = Path(version) if "/" in version or os.sep in version else kb_root() / version
     if not path.is_dir():
         known = ", ".join(catalogue_versions()) or "none"
         raise CatalogueNotFound(f"no knowledge base for catalogue {version!r} under {kb_root()} (known: {known})")
