@@ -19,7 +19,9 @@ from pysvc.schema import facts_schema, result_schema
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "facts" / "examples").glob("*.yaml"))
 
-settings.register_profile("ci", max_examples=30, deadline=None)
+# `ci` replaces Hypothesis's built-in profile of that name: a CI-sized number of examples, the same
+# examples on every CI run (CI=true), fresh ones on a developer's machine.
+settings.register_profile("ci", max_examples=30, deadline=None, print_blob=True, derandomize="CI" in os.environ)
 settings.register_profile("long", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
