@@ -47,7 +47,11 @@ def catalogue_versions() -> list[str]:
 
 def kb_dir(version: str = DEFAULT_CATALOGUE) -> Path:
     """The folder of one catalogue version; a value with a path separator is a folder itself (a draft)."""
-    path = Path(version) if "/" in version or os.sep in version else kb_root() / version
+    if "/" in version or os.sep in version:
+        if not (Path(version) / "common.lp").is_file():
+            raise CatalogueNotFound(f"no knowledge base at {version} (a catalogue folder holds common.lp)")
+        return Path(version)
+    path = kb_root() / version
     if not path.is_dir():
         known = ", ".join(catalogue_versions()) or "none"
         raise CatalogueNotFound(f"no knowledge base for catalogue {version!r} under {kb_root()} (known: {known})")

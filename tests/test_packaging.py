@@ -93,3 +93,6 @@ def test_a_draft_folder_replaces_the_shipped_knowledge_base(
     assert "草稿酒店" not in runner.invoke(app, ["check", example, "-p", "2.1"]).stdout
     by_environment = runner.invoke(app, ["check", example, "-p", "2.1"], env={"SVCTRADE_KB": str(draft.parent)})
     assert "草稿酒店" in by_environment.stdout
+    missing = runner.invoke(app, ["check", example, "--catalogue", "drafts/2099"])
+    assert missing.exit_code == 2
+    assert "no knowledge base at drafts/2099" in missing.output
