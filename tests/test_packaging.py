@@ -48,7 +48,8 @@ def test_the_wheel_ships_the_knowledge_base_and_answers_from_outside_the_reposit
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(tmp_path), str(source)], check=True, capture_output=True)
+    build = [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(source)]
+    subprocess.run(build, check=True, capture_output=True)  # with this environment's setuptools (test extra)
     (wheel,) = tmp_path.glob("svctrade-*.whl")
     venv = tmp_path / "venv"
     bin_folder = _fresh_environment(venv)
