@@ -29,6 +29,7 @@ from .kb import DEFAULT_CATALOGUE
 from .results import Assessment
 
 _EXPECT_KEYS = {"status", "route", "missing", "conditions", "preferences_met"}
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same safe loading, in C where libyaml is there
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Case:
 def load_cases(path: str | Path) -> list[Case]:
     """Read every case of one YAML file (a list of cases)."""
     path = Path(path)
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     if not isinstance(entries, list):
         raise ValueError(f"{path}: a case file is a list of cases")
     cases = []

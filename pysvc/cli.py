@@ -39,7 +39,7 @@ app = typer.Typer(
     help="svctrade: eligibility under the Shanghai Service Trade Promotion Guidance Catalogue (2023), "
     "with clause-cited reasons and every minimal set of missing conditions.",
     no_args_is_help=True,
-    add_completion=False,
+    rich_markup_mode=None,  # plain help: no type labels on flags, no cut lines at 80 columns
     pretty_exceptions_enable=False,
 )
 
@@ -55,11 +55,19 @@ class Lang(StrEnum):
     en = "en"
 
 
-CatalogueOption = Annotated[str, typer.Option("--catalogue", help="Catalogue version (a folder of kb/).")]
+CatalogueOption = Annotated[
+    str,
+    typer.Option(
+        "--catalogue",
+        metavar="VERSION|PATH",
+        help="Catalogue version shipped with svctrade, or a path to a draft folder (with a /).",
+    ),
+]
 YearOption = Annotated[
     int | None,
     typer.Option(
         "--year",
+        metavar="YEAR",
         min=FIRST_YEAR,
         max=LAST_YEAR,
         help="Application year (上年度 = year − 1); default: the file's `year`.",
@@ -71,9 +79,25 @@ InterpretationOption = Annotated[
     typer.Option(
         "--interpretation",
         "-i",
+        metavar="NAME=VALUE",
         help="Choose a reading, NAME=VALUE (repeatable); see `svctrade interpretations`.",
     ),
 ]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"svctrade {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Options before the command."""
 
 
 def _fail(message: str) -> typer.Exit:
@@ -108,10 +132,15 @@ def _check_programmes(engine: Engine, programme: list[str]) -> None:
 def check(
     files: Annotated[
         list[Path],
-        typer.Argument(help="Fact files (YAML), one entity each, folders of them, or - (stdin).", show_default=False),
+        typer.Argument(
+            metavar="FILE",
+            help="Fact files (YAML), one entity each, folders of them, or - (stdin).",
+            show_default=False,
+        ),
     ],
     programme: Annotated[
-        list[str] | None, typer.Option("--programme", "-p", help="Only these programme ids (repeatable).")
+        list[str] | None,
+        typer.Option("--programme", "-p", metavar="ID", help="Only these programme ids (repeatable)."),
     ] = None,
     year: YearOption = None,
     output: Annotated[
@@ -181,7 +210,7 @@ def _only(assessment: Assessment, wanted: set[str]) -> Assessment:
 @app.command()
 def explain(
     file: Annotated[Path, typer.Argument(help="A fact file (YAML).", show_default=False)],
-    programme: Annotated[str, typer.Option("--programme", "-p", help="The programme id, e.g. 2.1.")],
+    programme: Annotated[str, typer.Option("--programme", "-p", metavar="ID", help="The programme id, e.g. 2.1.")],
     year: YearOption = None,
     lang: LangOption = Lang.zh,
     interpretation: InterpretationOption = None,
@@ -241,7 +270,9 @@ def report(
 
 @app.command()
 def programmes(
-    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    output: Annotated[
+        Format, typer.Option("--format", "-f", help="text, json (one array) or jsonl (one programme a line).")
+    ] = Format.text,
     lang: LangOption = Lang.zh,
     catalogue: CatalogueOption = DEFAULT_CATALOGUE,
 ) -> None:
@@ -256,6 +287,10 @@ def programmes(
             typer.echo(f"{p.id:<8} {p.chapter:>2}  {p.zh if lang is Lang.zh else p.en}")
         return
     data = [{"id": p.id, "chapter": p.chapter, "zh": p.zh, "en": p.en} for p in rows]
+    if output is Format.jsonl:
+        for row in data:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -292,7 +327,9 @@ def lint(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
 
 @app.command()
 def test(
-    files: Annotated[list[Path], typer.Argument(help="YAML case files (see pysvc/cases.py).", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="YAML case files (see pysvc/cases.py).", show_default=False)
+    ],
     catalogue: CatalogueOption = DEFAULT_CATALOGUE,
 ) -> None:
     """Run regression cases: expected outcomes and explanations, each case named by a sentence.
@@ -324,14 +361,20 @@ def test(
 
 @app.command()
 def diff(
-    files: Annotated[list[Path], typer.Argument(help="Fact files (YAML).", show_default=False)],
-    base: Annotated[str, typer.Option("--base", help="Catalogue version before.")] = DEFAULT_CATALOGUE,
-    head: Annotated[str, typer.Option("--head", help="Catalogue version after.")] = DEFAULT_CATALOGUE,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Fact files (YAML).", show_default=False)],
+    base: Annotated[
+        str, typer.Option("--base", metavar="VERSION|PATH", help="Catalogue version before.")
+    ] = DEFAULT_CATALOGUE,
+    head: Annotated[
+        str, typer.Option("--head", metavar="VERSION|PATH", help="Catalogue version after.")
+    ] = DEFAULT_CATALOGUE,
     base_reading: Annotated[
-        list[str] | None, typer.Option("--base-interpretation", help="NAME=VALUE for the base run.")
+        list[str] | None,
+        typer.Option("--base-interpretation", metavar="NAME=VALUE", help="NAME=VALUE for the base run."),
     ] = None,
     head_reading: Annotated[
-        list[str] | None, typer.Option("--head-interpretation", help="NAME=VALUE for the head run.")
+        list[str] | None,
+        typer.Option("--head-interpretation", metavar="NAME=VALUE", help="NAME=VALUE for the head run."),
     ] = None,
     year: YearOption = None,
 ) -> None:
@@ -394,7 +437,7 @@ def serve(
 
 @app.command()
 def version() -> None:
-    """Print the svctrade version.
+    """Print the svctrade version number (`svctrade --version` prints it with the name).
 
     Example: svctrade version
     """

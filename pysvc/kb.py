@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 DEFAULT_CATALOGUE = "2023"
@@ -32,9 +33,10 @@ class Clause:
 
 
 def kb_root() -> Path:
-    """The folder holding one sub-folder per catalogue version (``SVCTRADE_KB`` overrides)."""
+    """The folder holding one sub-folder per catalogue version: ``SVCTRADE_KB`` if set, else the knowledge
+    base installed with the package (``pysvc.catalogues``, the repository's ``kb/`` in an editable install)."""
     override = os.environ.get("SVCTRADE_KB")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "kb"
+    return Path(override) if override else Path(str(resources.files("pysvc.catalogues")))
 
 
 def catalogue_versions() -> list[str]:
@@ -44,7 +46,11 @@ def catalogue_versions() -> list[str]:
 
 
 def kb_dir(version: str = DEFAULT_CATALOGUE) -> Path:
-    """The folder of one catalogue version."""
+    """The folder of one catalogue version; a value with a path separator is a folder itself (a draft)."""
+    if "/" in version or os.sep in version:
+        if not (Path(version) / "common.lp").is_file():
+            raise CatalogueNotFound(f"no knowledge base at {version} (a catalogue folder holds common.lp)")
+        return Path(version)
     path = kb_root() / version
     if not version or not (path / "common.lp").is_file():
         known = ", ".join(catalogue_versions()) or "none"

@@ -1,14 +1,20 @@
-"""Shared fixtures: one engine per process, the repository root, and a CLI runner."""
+"""Shared fixtures: one engine and one checked validator per schema for the whole run, the repository
+root, a CLI runner, and the Hypothesis profiles (`ci` by default, `long` for thorough property runs:
+`HYPOTHESIS_PROFILE=long python -m pytest -m property`)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
 from pysvc.engine import Engine
+from pysvc.schema import facts_schema, result_schema
 
 #: `python -m pytest --hypothesis-profile=long`: the fuzzers of tests/test_hostile_input.py run 100
 #: times as many examples (about 200,000; tens of minutes) as in CI.
@@ -17,10 +23,33 @@ settings.register_profile("long", max_examples=10_000)
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "facts" / "examples").glob("*.yaml"))
 
+# `ci` replaces Hypothesis's built-in profile of that name: a CI-sized number of examples, the same
+# examples on every CI run (CI=true), fresh ones on a developer's machine.
+settings.register_profile("ci", max_examples=30, deadline=None, print_blob=True, derandomize="CI" in os.environ)
+settings.register_profile("long", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+    """A validator for a schema that is itself checked against its meta-schema (once: that is the slow part)."""
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine()
+
+
+@pytest.fixture(scope="session")
+def facts_validator() -> jsonschema.protocols.Validator:
+    return _validator(facts_schema())
+
+
+@pytest.fixture(scope="session")
+def result_validator() -> jsonschema.protocols.Validator:
+    return _validator(result_schema())
 
 
 @pytest.fixture()

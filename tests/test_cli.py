@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from pysvc.cli import app
 from pysvc.lint import programme_ids
-from pysvc.schema import result_schema
 
 from .conftest import EXAMPLES, ROOT
 
@@ -21,12 +20,26 @@ STATUSES = {"eligible", "not_eligible", "undetermined", "out_of_scope"}
 PROGRAMME_IDS = programme_ids((ROOT / "kb" / "2023" / "programmes.md").read_text(encoding="utf-8"))
 
 
+Answers = tuple[int, str, dict[str, dict]]
+
+
+@pytest.fixture(scope="session")  # session: a module fixture is set up again whenever xdist interleaves modules
+def example_answers() -> Answers:
+    """One `check --format json` over every example (one batch, one grounding): the exit code, the
+    output and the documents by fact file."""
+    result = CliRunner().invoke(app, ["check", *map(str, EXAMPLES), "--format", "json"])
+    documents = json.loads(result.stdout) if result.exit_code == 0 else []
+    return result.exit_code, result.output, {document["entity"]["source"]: document for document in documents}
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
-def test_every_example_answers_for_every_programme_in_json(runner: CliRunner, example: Path) -> None:
-    result = runner.invoke(app, ["check", str(example), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    document = json.loads(result.stdout)
-    jsonschema.validate(document, result_schema())
+def test_every_example_answers_for_every_programme_in_json(
+    example_answers: Answers, result_validator: jsonschema.protocols.Validator, example: Path
+) -> None:
+    exit_code, output, documents = example_answers
+    assert exit_code == 0, output
+    document = documents[str(example)]
+    result_validator.validate(document)
     assert document["schema"] == "svctrade.result/1"
     assert [p["id"] for p in document["programmes"]] == PROGRAMME_IDS
     assert {p["status"] for p in document["programmes"]} <= STATUSES

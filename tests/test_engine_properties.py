@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,7 +66,8 @@ def _summary(assessment):  # type: ignore[no-untyped-def]
     return [(r.status, r.route, [[c.condition.id for c in s] for s in r.missing]) for r in assessment.programmes]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@pytest.mark.property
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # examples: the profile's
 @given(st.lists(entities(), min_size=1, max_size=10))
 def test_answers_are_consistent_with_their_explanations_and_batching(population: list[EntityFacts]) -> None:
     batched = list(ENGINE.assess(population, explain_all=True))

@@ -10,7 +10,8 @@ from itertools import combinations
 from pathlib import Path
 from unittest import mock
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pysvc.engine import Engine
@@ -66,7 +67,7 @@ def _brute_force(n: int, routes: list[tuple[list[int], list[int]]], states: list
     return [{IDS[i] for i in s} for s in found]
 
 
-@settings(max_examples=150, deadline=None)
+@pytest.mark.property  # examples: the Hypothesis profile's (conftest.py)
 @given(programmes())
 def test_solver_minimal_sets_equal_brute_force(example: tuple) -> None:
     n, routes, states = example
