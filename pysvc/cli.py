@@ -266,6 +266,7 @@ def report(
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise _fail(f"{output}: cannot write the report ({exc.strerror})") from None
+    typer.echo(f"wrote {output}")
 
 
 @app.command()
