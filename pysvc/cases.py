@@ -25,7 +25,6 @@ import yaml
 
 from .engine import Engine
 from .facts import EntityFacts, load_fact_file, validate_facts
-from .kb import DEFAULT_CATALOGUE
 from .results import Assessment
 
 _EXPECT_KEYS = {"status", "route", "missing", "conditions", "preferences_met"}
@@ -100,7 +99,7 @@ def discrepancies(case: Case, assessment: Assessment) -> Iterator[str]:
 class CaseRunner:
     """Runs cases against one catalogue version, with one engine per set of readings."""
 
-    def __init__(self, catalogue: str = DEFAULT_CATALOGUE) -> None:
+    def __init__(self, catalogue: str | None = None) -> None:
         self.catalogue = catalogue
         self._engines: dict[tuple[tuple[str, str], ...], Engine] = {}
 

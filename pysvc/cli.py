@@ -21,13 +21,14 @@ from .cases import CaseRunner, load_cases
 from .docs import stale_files, write_files
 from .engine import Engine, InterpretationError
 from .facts import FactFileError
-from .kb import DEFAULT_CATALOGUE, CatalogueNotFound
+from .kb import CatalogueNotFound
 from .lint import lint as lint_kb
 from .render import assessment_json, condition_line, error_json, header_lines, programme_text, render_text
 from .results import Assessment
+from .revision import new_version as scaffold_version
 
 app = typer.Typer(
-    help="svctrade: eligibility under the Shanghai Service Trade Promotion Guidance Catalogue (2023), "
+    help="svctrade: eligibility under the Shanghai Service Trade Promotion Guidance Catalogue, "
     "with clause-cited reasons and every minimal set of missing conditions.",
     no_args_is_help=True,
     add_completion=False,
@@ -46,7 +47,15 @@ class Lang(StrEnum):
     en = "en"
 
 
-CatalogueOption = Annotated[str, typer.Option("--catalogue", help="Catalogue version (a folder of kb/).")]
+CatalogueOption = Annotated[
+    str | None,
+    typer.Option(
+        "--catalogue",
+        help="Catalogue version (a folder of kb/) or the path of a KB folder (a draft revision); "
+        "default: the newest version shipped.",
+        show_default=False,
+    ),
+]
 YearOption = Annotated[
     int | None,
     typer.Option("--year", help="Application year (上年度 = year − 1); default: the file's `year`."),
@@ -67,7 +76,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _engine(catalogue: str, interpretation: list[str] | None) -> Engine:
+def _engine(catalogue: str | None, interpretation: list[str] | None) -> Engine:
     readings = {}
     for item in interpretation or []:
         name, sep, value = item.partition("=")
@@ -101,7 +110,7 @@ def check(
         bool, typer.Option("--all", help="Also explain programmes outside the declared business lines.")
     ] = False,
     interpretation: InterpretationOption = None,
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """Assess fact files against every programme: verdict, reasons, minimal missing sets.
 
@@ -148,7 +157,7 @@ def explain(
     year: YearOption = None,
     lang: LangOption = Lang.zh,
     interpretation: InterpretationOption = None,
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """The full why / why-not of one programme, with the clause text of every condition cited.
 
@@ -175,7 +184,7 @@ def explain(
 def programmes(
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
     lang: LangOption = Lang.zh,
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """List the programmes: id, chapter, title.
 
@@ -192,7 +201,7 @@ def programmes(
 
 
 @app.command()
-def interpretations(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
+def interpretations(catalogue: CatalogueOption = None) -> None:
     """List the named readings of open questions, their values and defaults (docs/interpretations.md).
 
     Example: svctrade interpretations
@@ -204,15 +213,17 @@ def interpretations(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
 
 
 @app.command()
-def lint(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
-    """Check the knowledge base against the catalogue text: coverage, verbatim clauses, witnesses.
+def lint(catalogue: CatalogueOption = None) -> None:
+    """Check the knowledge base against the catalogue text: coverage, verbatim clauses, thresholds
+    against the figures of their clauses, headers, witnesses.
 
     Example: svctrade lint --catalogue 2023
     """
-    problems = lint_kb(catalogue, _engine(catalogue, None))
+    engine = _engine(catalogue, None)
+    problems = lint_kb(catalogue, engine)
     for problem in problems:
         typer.echo(problem)
-    typer.echo(f"{len(problems)} problem(s)" if problems else f"kb/{catalogue}: no problems")
+    typer.echo(f"{len(problems)} problem(s)" if problems else f"catalogue {engine.version}: no problems")
     if problems:
         raise typer.Exit(1)
 
@@ -220,7 +231,7 @@ def lint(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
 @app.command()
 def test(
     files: Annotated[list[Path], typer.Argument(help="YAML case files (see pysvc/cases.py).", show_default=False)],
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """Run regression cases: expected outcomes and explanations, each case named by a sentence.
 
@@ -252,8 +263,8 @@ def test(
 @app.command()
 def diff(
     files: Annotated[list[Path], typer.Argument(help="Fact files (YAML).", show_default=False)],
-    base: Annotated[str, typer.Option("--base", help="Catalogue version before.")] = DEFAULT_CATALOGUE,
-    head: Annotated[str, typer.Option("--head", help="Catalogue version after.")] = DEFAULT_CATALOGUE,
+    base: Annotated[str | None, typer.Option("--base", help="Catalogue version before.")] = None,
+    head: Annotated[str | None, typer.Option("--head", help="Catalogue version after.")] = None,
     base_reading: Annotated[
         list[str] | None, typer.Option("--base-interpretation", help="NAME=VALUE for the base run.")
     ] = None,
@@ -282,21 +293,50 @@ def diff(
 @app.command()
 def docs(
     check_only: Annotated[bool, typer.Option("--check", help="Only report stale files (exit 1).")] = False,
+    catalogue: CatalogueOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the catalogue's pages into this folder instead of docs/."),
+    ] = None,
 ) -> None:
     """Regenerate docs/facts.md, docs/catalogue.md and the JSON Schemas (facts, results) from the code and KB.
 
     Example: svctrade docs --check
     """
+    engine = _engine(catalogue, None)
     if check_only:
-        stale = stale_files()
+        stale = stale_files(engine, output)
         for path in stale:
             typer.echo(f"stale: {path}")
         if stale:
             raise typer.Exit(1)
         typer.echo("generated files are current")
         return
-    for path in write_files():
+    for path in write_files(engine, output):
         typer.echo(f"wrote {path}")
+
+
+@app.command("new-version")
+def new_version(
+    name: Annotated[str, typer.Argument(help="The new version's name, e.g. 2025.", show_default=False)],
+    source: Annotated[
+        str | None, typer.Option("--from", help="The version (or KB folder) to start from; default: the newest.")
+    ] = None,
+    into: Annotated[
+        Path | None, typer.Option("--into", help="Create the folder here instead of in kb/ (a draft).")
+    ] = None,
+) -> None:
+    """Scaffold a new catalogue version: a copy with headers retitled and a source.md to replace.
+
+    Example: svctrade new-version 2025 --from 2023
+    """
+    try:
+        target = scaffold_version(name, source, into)
+    except (CatalogueNotFound, FileExistsError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"created {target}")
+    typer.echo(f"next: replace {target / 'source.md'} with the text of the {name} catalogue, edit the rules,")
+    typer.echo(f"      then `svctrade lint --catalogue {name if into is None else target}` until it passes")
 
 
 @app.command()

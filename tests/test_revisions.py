@@ -1,0 +1,153 @@
+"""Catalogue revisions: lint holds every rule to the figures of its clause, versions are data (a name
+or a folder, the newest by default), and a planted revision (tests/fixtures/revision.py) is reported
+change by change."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from typer.testing import CliRunner
+
+from pysvc.cli import app
+from pysvc.engine import Engine
+from pysvc.figures import AT_LEAST, MORE_THAN, Figure, clause_figures
+from pysvc.kb import newest_catalogue
+from pysvc.lint import lint
+from pysvc.revision import SOURCE_MARKER
+
+from .conftest import ROOT
+from .fixtures import revision as planted
+
+
+@pytest.fixture(scope="module")
+def revision(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return planted.build(tmp_path_factory.mktemp("kb"))
+
+
+def _copy(tmp_path: Path, name: str = "2023") -> Path:
+    return Path(shutil.copytree(ROOT / "kb" / "2023", tmp_path / name))
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not once in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("1. 上年度营业额 8000 万元人民币以上；", [Figure(Decimal(80000000), "CNY", AT_LEAST, "8000 万元人民币以上")]),
+        ("超过 1 亿美元的行政区域", [Figure(Decimal(10**8), "USD", MORE_THAN, "超过1 亿美元")]),
+        ("比例不低于 30%；", [Figure(Decimal(30), "percent", AT_LEAST, "不低于30%")]),
+        ("国内外网点数不少于5个", [Figure(Decimal(5), "count", AT_LEAST, "不少于5个")]),
+        ("净面积 200 平方米以上", [Figure(Decimal(200), "m2", AT_LEAST, "200 平方米以上")]),
+        ("签署一年期以上合作协议", [Figure(Decimal(12), "months", AT_LEAST, "一年期以上")]),
+        ("近三年内年营业额", [Figure(Decimal(3), "window", None, "近三年内")]),
+        (
+            "销售额人民币1亿元以上(含1亿元)",
+            [Figure(Decimal(10**8), "CNY", AT_LEAST, "1亿元以上"), Figure(Decimal(10**8), "CNY", None, "1亿元")],
+        ),
+        ("(1) 2021年7月1日后在自由贸易试验区", []),
+    ],
+)
+def test_the_figures_a_clause_states(text: str, figures: list[Figure]) -> None:
+    assert clause_figures(text) == figures
+
+
+def test_lint_names_a_threshold_changed_in_the_rule_only(revision: Path, runner: CliRunner) -> None:
+    problems = lint(str(revision))
+    assert problems == [
+        f"ch02.lp:{_clause_line(revision / 'ch02.lp', '2.1.1')}: clause 2.1.1 and its rules disagree: "
+        "condition 2.1.1 requires at_least 1.3亿 CNY — not in the clause text; "
+        "the text states 8000 万元人民币以上 — required by no rule"
+    ]
+    result = runner.invoke(app, ["lint", "--catalogue", str(revision)])
+    assert result.exit_code == 1
+    assert "clause 2.1.1 and its rules disagree" in result.stdout
+
+
+def _clause_line(path: Path, clause: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.startswith(f"%@ clause {clause}:"))
+
+
+def test_lint_names_a_figure_changed_in_the_clause_only(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    for name in ("ch02.lp", "source.md"):
+        _edit(kb / name, "2. 上年度接待境外客人比例不低于 30%；", "2. 上年度接待境外客人比例不低于 45%；")
+    problems = [p for p in lint(str(kb)) if "2.1.2" in p]
+    assert len(problems) == 1, problems
+    assert "condition 2.1.2 requires share_at_least 30%" in problems[0]
+    assert "the text states 不低于45%" in problems[0]
+
+
+def test_lint_names_a_strict_bound_read_as_at_least(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    _edit(kb / "ch11.lp", 'more_than("11.2b"', 'at_least("11.2b"')
+    problems = lint(str(kb))
+    assert any("condition 11.2b requires at_least 1亿 USD" in p and "超过1 亿美元" in p for p in problems), problems
+
+
+def test_lint_names_a_threshold_in_the_wrong_currency_against_the_text(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    _edit(kb / "ch06.lp", 'at_least("6.1.2.1", export, money(usd,', 'at_least("6.1.2.1", export, money(cny,')
+    problems = lint(str(kb))
+    assert any("condition 6.1.2.1 requires at_least 80万 CNY" in p and "80 万美元以上" in p for p in problems)
+
+
+def test_headers_must_name_the_folders_version(tmp_path: Path) -> None:
+    problems = lint(str(_copy(tmp_path, "2031")))
+    assert "ch01.lp:2: the header names the 2023年版 but the folder is 2031" in problems
+    assert "common.lp:2: the header names the 2023年版 but the folder is 2031" in problems
+    assert "source.md: not the text of the 2031年版 (replace it with that catalogue's text)" in problems
+
+
+def test_new_version_scaffolds_a_retitled_copy_whose_source_is_to_replace(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["new-version", "2031", "--from", "2023", "--into", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    kb = tmp_path / "2031"
+    assert "《上海市服务贸易促进指导目录（2031年版）》" in (kb / "ch02.lp").read_text(encoding="utf-8").splitlines()[1]
+    assert (kb / "source.md").read_text(encoding="utf-8").startswith(SOURCE_MARKER.format(name="2031"))
+    assert lint(str(kb)) == ["source.md: not the text of the 2031年版 (replace it with that catalogue's text)"]
+    again = runner.invoke(app, ["new-version", "2031", "--into", str(tmp_path)])
+    assert again.exit_code == 2
+    assert "already exists" in again.stderr
+
+
+def test_the_default_catalogue_is_the_newest_version_shipped(tmp_path: Path) -> None:
+    _copy(tmp_path, "2023")
+    planted.build(tmp_path)
+    with mock.patch.dict(os.environ, {"SVCTRADE_KB": str(tmp_path)}):
+        assert newest_catalogue() == "2099"
+        assert Engine().version == "2099"
+
+
+def test_no_catalogue_version_is_written_in_the_code() -> None:
+    for path in sorted((ROOT / "pysvc").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "DEFAULT_CATALOGUE" not in text, path.name
+        assert not re.search(r"\(20\d\d\)", text), path.name
+
+
+def test_catalogue_takes_the_path_of_a_draft(revision: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["programmes", "--catalogue", str(revision)])
+    assert result.exit_code == 0, result.output
+    ids = [line.split()[0] for line in result.stdout.splitlines()]
+    assert "8.3.2" in ids
+    assert planted.PROGRAMME_REMOVED not in ids
+
+
+def test_docs_for_another_catalogue_go_to_their_own_folder(revision: Path, runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["docs", "--catalogue", str(revision), "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "catalogue.md").read_text(encoding="utf-8")
+    assert text.startswith("# Catalogue 2099:")
+    assert "2.2.4" in text
+    assert runner.invoke(app, ["docs", "--check", "--catalogue", str(revision), "-o", str(tmp_path)]).exit_code == 0
