@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -50,30 +49,3 @@ def assess_files(
         assessments = iter(engine.assess(valid, year, explain_all))
         for item in loaded:
             yield item if isinstance(item, FactFileError) else next(assessments)
-
-
-@dataclass(frozen=True)
-class OutcomeChange:
-    """One programme whose status differs between two engines for the same fact file."""
-
-    source: str
-    programme: str
-    before: str
-    after: str
-
-
-def outcome_changes(
-    before: Engine, after: Engine, paths: Iterable[str | Path], year: int | None = None
-) -> Iterator[OutcomeChange | FactFileError]:
-    """Every status that changes from `before` to `after` (two catalogue versions or two readings);
-    a programme present in one version only is `absent` in the other."""
-    paths = list(expand_paths(paths))
-    for old, new in zip(assess_files(before, paths, year), assess_files(after, paths, year), strict=True):
-        if isinstance(old, FactFileError) or isinstance(new, FactFileError):
-            yield old if isinstance(old, FactFileError) else new  # type: ignore[misc]
-            continue
-        was = {r.programme.id: r.status for r in old.programmes}
-        now = {r.programme.id: r.status for r in new.programmes}
-        for pid in [*was, *(p for p in now if p not in was)]:
-            if was.get(pid, "absent") != now.get(pid, "absent"):
-                yield OutcomeChange(old.entity.source, pid, was.get(pid, "absent"), now.get(pid, "absent"))

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
+from dataclasses import asdict, astuple, fields, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 
 from . import __version__
-from .batch import assess_files, outcome_changes
-from .cases import CaseRunner, load_cases
+from .batch import assess_files, expand_paths
+from .cases import Case, CaseRunner, Coverage, CoverageRow, Discrepancy, junit_report, load_cases
 from .docs import stale_files, write_files
 from .engine import Engine, InterpretationError
 from .facts import FactFileError
@@ -25,6 +26,7 @@ from .kb import CatalogueNotFound
 from .lint import lint as lint_kb
 from .render import assessment_json, condition_line, error_json, header_lines, programme_text, render_text
 from .results import Assessment
+from .revision import CatalogueChange, OutcomeChange, catalogue_changes, outcome_changes
 from .revision import new_version as scaffold_version
 
 app = typer.Typer(
@@ -40,6 +42,11 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class Lang(StrEnum):
@@ -77,16 +84,23 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _engine(catalogue: str | None, interpretation: list[str] | None) -> Engine:
+    return _runner(catalogue, interpretation).engine({})
+
+
+def _runner(catalogue: str | None, interpretation: list[str] | None) -> CaseRunner:
+    """A runner of one catalogue under the readings given (checked: a bad one is a usage error)."""
     readings = {}
     for item in interpretation or []:
         name, sep, value = item.partition("=")
         if not sep or not name or not value:
             raise _fail(f"--interpretation takes NAME=VALUE, got {item!r}")
         readings[name.strip()] = value.strip()
+    runner = CaseRunner(catalogue, readings)
     try:
-        return Engine(catalogue, readings)
+        runner.engine({})
     except (InterpretationError, CatalogueNotFound) as exc:
         raise _fail(str(exc)) from None
+    return runner
 
 
 def _check_programmes(engine: Engine, programme: list[str]) -> None:
@@ -230,41 +244,118 @@ def lint(catalogue: CatalogueOption = None) -> None:
 
 @app.command()
 def test(
-    files: Annotated[list[Path], typer.Argument(help="YAML case files (see pysvc/cases.py).", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="YAML case files (see pysvc/cases.py), or folders of them.", show_default=False)
+    ],
     catalogue: CatalogueOption = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("-k", help="Only cases whose name contains this text (any case; repeatable: all must match)."),
+    ] = None,
+    output: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.text,
+    junit_xml: Annotated[Path | None, typer.Option("--junit-xml", help="Also write a JUnit XML report here.")] = None,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Per condition met/failed/unknown and per route taken by some case.")
+    ] = False,
 ) -> None:
     """Run regression cases: expected outcomes and explanations, each case named by a sentence.
 
-    Example: svctrade test tests/cases/ch02.yaml --catalogue 2023
+    Example: svctrade test tests/cases --catalogue 2023 -k hotel --coverage
     """
-    _engine(catalogue, None)  # an unknown catalogue is a usage error before any case runs
-    runner = CaseRunner(catalogue)
-    failures = total = 0
-    for path in files:
+    runner = _runner(catalogue, None)  # an unknown catalogue is a usage error before any case runs
+    cases = []
+    for path in expand_paths(files):
         try:
-            cases = load_cases(path)
-        except (OSError, ValueError, KeyError) as exc:
+            cases += load_cases(path)
+        except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
             raise _fail(f"{path}: cannot read cases ({exc})") from None
-        for case in cases:
-            try:
-                problems = runner.run(case)
-            except InterpretationError as exc:
-                raise _fail(f"{case.source}: {exc}") from None
-            total += 1
-            failures += bool(problems)
-            typer.echo(f"{'FAIL' if problems else 'ok  '} {case.name}")
-            for problem in problems:
-                typer.echo(f"       {problem}")
-    typer.echo(f"{total - failures} passed, {failures} failed")
+    words = [k.casefold() for k in keyword or []]
+    cases = [c for c in cases if all(w in c.name.casefold() for w in words)]
+    bar = output is ReportFormat.text and sys.stderr.isatty()
+    report = runner.engine({}).catalogue
+    tally = Coverage(report)
+    outcomes: list[tuple[Case, list[Discrepancy]]] = []
+    with typer.progressbar(length=len(cases), label="cases", file=sys.stderr, hidden=not bar) as progress:
+        try:
+            for case, assessment, problems in runner.run_all(cases):
+                outcomes.append((case, problems))
+                tally.add(case, assessment)
+                progress.update(1)
+                if output is ReportFormat.text and not bar:
+                    typer.echo("\n".join(_case_lines(case, problems, verbose=True)))
+        except InterpretationError as exc:
+            raise _fail(str(exc)) from None
+    failures = sum(bool(p) for _, p in outcomes)
+    if output is ReportFormat.json:
+        document = {
+            "catalogue": report.version,
+            "passed": len(outcomes) - failures,
+            "failed": failures,
+            "cases": [_case_json(c, p) for c, p in outcomes],
+        }
+        if coverage:
+            document["coverage"] = tally.as_json()
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        if bar:
+            for case, problems in outcomes:
+                typer.echo("\n".join(_case_lines(case, problems, verbose=False)))
+        if coverage:
+            typer.echo("\n".join(_coverage_lines(tally)))
+        typer.echo(f"{len(outcomes) - failures} passed, {failures} failed")
+    if junit_xml:
+        junit_xml.write_text(junit_report(report.version, outcomes), encoding="utf-8")
     if failures:
         raise typer.Exit(1)
 
 
+def _case_lines(case: Case, problems: list[Discrepancy], verbose: bool) -> list[str]:
+    if not problems:
+        return [f"ok   {case.name}"] if verbose else []
+    return [f"FAIL {case.name}", f"       at {case.source}", *(f"       {p}" for p in problems)]
+
+
+def _case_json(case: Case, problems: list[Discrepancy]) -> dict:
+    return {
+        "name": case.name,
+        "file": case.file,
+        "line": case.line,
+        "passed": not problems,
+        "discrepancies": [asdict(p) for p in problems],
+    }
+
+
+def _coverage_lines(tally: Coverage) -> list[str]:
+    widths = (10, 11, 6, 8, 9, 7, 8, 7)
+    head = ("programme", "conditions", "met", "failed", "unknown", "all 3", "routes", "taken")
+    rows = tally.rows()
+    totals = ["total", *(sum(getattr(r, f.name) for r in rows) for f in fields(CoverageRow)[1:])]
+    lines = ["coverage: conditions some case has met / failed / unknown (all 3: every state), routes some case takes"]
+    for row in [head, *(astuple(r) for r in rows), totals]:
+        lines.append(
+            "  " + f"{row[0]:<{widths[0]}}" + "".join(f"{v:>{w}}" for v, w in zip(row[1:], widths[1:], strict=True))
+        )
+    conditions, complete, routes, taken = totals[1], totals[5], totals[6], totals[7]
+    lines.append(
+        f"  {complete} of {conditions} conditions reach all three states ({100 * complete // max(conditions, 1)} %); "
+        f"{taken} of {routes} routes taken ({100 * taken // max(routes, 1)} %)"
+    )
+    missing = tally.missing()
+    return [*lines, "missing:" if missing else "nothing missing", *(f"  {m}" for m in missing)]
+
+
 @app.command()
 def diff(
-    files: Annotated[list[Path], typer.Argument(help="Fact files (YAML).", show_default=False)],
-    base: Annotated[str | None, typer.Option("--base", help="Catalogue version before.")] = None,
-    head: Annotated[str | None, typer.Option("--head", help="Catalogue version after.")] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Fact files or case files (YAML), or folders of them.", show_default=False),
+    ] = None,
+    base: Annotated[
+        str | None, typer.Option("--base", help="Catalogue before: a version or a KB folder; default: the newest.")
+    ] = None,
+    head: Annotated[
+        str | None, typer.Option("--head", help="Catalogue after: a version or a KB folder; default: the newest.")
+    ] = None,
     base_reading: Annotated[
         list[str] | None, typer.Option("--base-interpretation", help="NAME=VALUE for the base run.")
     ] = None,
@@ -272,22 +363,60 @@ def diff(
         list[str] | None, typer.Option("--head-interpretation", help="NAME=VALUE for the head run.")
     ] = None,
     year: YearOption = None,
+    output: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.text,
 ) -> None:
-    """Compare outcomes between two catalogue versions (or two readings) for the same fact files.
+    """Compare two catalogue versions (or two readings): what changed in the catalogue, and for every
+    entity of the files, each programme whose status, route or minimal missing sets change, and why.
 
-    Example: svctrade diff facts/examples/*.yaml --head-interpretation forwarder_share_outlets=both_kinds
+    Example: svctrade diff facts/examples --base 2023 --head /tmp/kb/2099 --format json
     """
-    changes, bad = 0, False
-    for item in outcome_changes(_engine(base, base_reading), _engine(head, head_reading), files, year):
-        if isinstance(item, FactFileError):
+    runners = _runner(base, base_reading), _runner(head, head_reading)
+    before, after = (r.engine({}) for r in runners)
+    changes = catalogue_changes(before.catalogue, after.catalogue)
+    outcomes: list[OutcomeChange] = []
+    errors: list[FactFileError] = []
+    for item in outcome_changes(*runners, files or [], year, changes):
+        (errors if isinstance(item, FactFileError) else outcomes).append(item)
+        if isinstance(item, FactFileError) and output is ReportFormat.text:
             typer.echo(str(item), err=True)
-            bad = True
-            continue
-        changes += 1
-        typer.echo(f"{item.source}\t{item.programme}\t{item.before} -> {item.after}")
-    typer.echo(f"{changes} change(s)")
-    if bad:
+    if output is ReportFormat.json:
+        document = {
+            "base": before.version,
+            "head": after.version,
+            "catalogue": [asdict(c) for c in changes],
+            "outcomes": [asdict(o) for o in outcomes],
+            "errors": [error_json(e.source, e.problems) for e in errors],
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        typer.echo("\n".join(_diff_text(before.version, after.version, changes, outcomes)))
+    if errors:
         raise typer.Exit(2)
+
+
+def _diff_text(base: str, head: str, changes: list[CatalogueChange], outcomes: list[OutcomeChange]) -> list[str]:
+    lines = [f"catalogue {base} → {head}: {len(changes)} change(s)"]
+    for c in changes:
+        if c.item == "clause":
+            text = c.text_diff or c.after or c.before
+            lines.append(f"  {c.id:<10} clause {c.change}: {text}".replace("\n", " / "))
+            unchanged = " (unchanged)" if c.rules_changed is False else ""
+            lines += [f"{'':13}rule: {rule}{unchanged}" for rule in c.rules]
+            continue
+        note = " (clause text unchanged)" if c.clause_changed is False else ""
+        lines.append(f"  {c.id:<10} {c}{note}")
+    files = len({o.source for o in outcomes})
+    lines.append(f"outcomes: {len(outcomes)} change(s) for {files} entit{'y' if files == 1 else 'ies'}")
+    source = None
+    for o in outcomes:
+        if o.source != source:
+            source = o.source
+            lines.append(f"  {o.source}  {o.entity}" + (f"  — {o.case}" if o.case else ""))
+        was, now = (str(x) if x else "not in the catalogue" for x in (o.before, o.after))
+        lines.append(f"    {o.programme}: {was} → {now}")
+        lines += [f"      {c.condition} {c.before} → {c.after}" + (f": {c.rule}" if c.rule else "") for c in o.causes]
+    lines.append(f"{len(outcomes)} change(s)")
+    return lines
 
 
 @app.command()

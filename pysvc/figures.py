@@ -118,13 +118,13 @@ def rule_thresholds(condition: Condition) -> list[Figure]:
             unit, value = (term.unit if term and term.unit == "m2" else "count"), Decimal(required)
         else:
             continue
-        figures.append(Figure(value, unit, bound, f"{condition.kind} {_shown(value, unit)}"))
+        figures.append(Figure(value, unit, bound, f"{condition.kind} {shown(value, unit)}"))
     if condition.years is not None:
         figures.append(Figure(Decimal(condition.years), "window", None, f"近{condition.years}年内"))
     return figures
 
 
-def _shown(value: Decimal, unit: str) -> str:
+def shown(value: Decimal, unit: str) -> str:
     """A threshold as the catalogue would write it: 8000万 CNY, 1亿 USD, 30%, 12 months."""
     if unit in ("CNY", "USD"):
         if value >= 10**8 and value % 10**4 == 0:

@@ -1,4 +1,6 @@
-"""Catalogue revisions: a new version scaffolded from an old one, and what changed between two.
+"""Catalogue revisions: a new version scaffolded from an old one, and what changed between two, at
+catalogue level (programmes, routes, clauses, conditions, thresholds) and for each entity (every
+programme whose status, route or minimal missing sets change, with the conditions that caused it).
 
 A version is a folder of kb/ named after it (kb/2023); a draft revision may live anywhere and is
 named by its path. `new_version` copies a version with its headers retitled and its source.md marked
@@ -7,11 +9,23 @@ for replacement; lint fails until the folder holds the new catalogue's own text.
 
 from __future__ import annotations
 
+import difflib
 import itertools
+import re
 import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .kb import kb_dir, kb_root
+import yaml
+
+from .amounts import Money
+from .batch import assess_files, expand_paths
+from .cases import CaseRunner, load_cases
+from .facts import FactFileError
+from .figures import rule_thresholds, shown
+from .kb import Clause, kb_dir, kb_root
+from .results import Assessment, Catalogue, Condition, Months, Percent, ProgrammeResult, Route, Value
 
 SOURCE_MARKER = "<!-- svctrade new-version: replace this file with the verbatim text of the {name}年版 -->"
 
@@ -42,3 +56,284 @@ def new_version(name: str, source: str | None = None, into: Path | None = None) 
     text = source_md.read_text(encoding="utf-8") if source_md.exists() else ""
     source_md.write_text(SOURCE_MARKER.format(name=name) + "\n" + text, encoding="utf-8")
     return target
+
+
+# -- what changed between two catalogues ---------------------------------------------------------
+@dataclass(frozen=True)
+class CatalogueChange:
+    """One difference between two catalogues: a programme, route, preference, clause, condition or
+    threshold added, removed, changed, raised or lowered."""
+
+    item: str
+    id: str
+    change: str
+    programme: str
+    before: str = ""
+    after: str = ""
+    #: clauses: the text with its changes marked [-old-]{+new+}
+    text_diff: str = ""
+    #: clauses: the rules under it (in the head, else in the base), one line each
+    rules: tuple[str, ...] = ()
+    #: thresholds and conditions: whether the clause text they encode changed too
+    clause_changed: bool | None = None
+    #: clauses changed: whether any rule under them changed too
+    rules_changed: bool | None = None
+
+    def __str__(self) -> str:
+        """One line: threshold raised: at_least(revenue, 8000万 CNY) → at_least(revenue, 1.3亿 CNY)."""
+        sides = f"{self.before} → {self.after}" if self.before and self.after else self.before or self.after
+        return f"{self.item} {self.change}: {sides}"
+
+
+def value_text(value: Value) -> str:
+    """A required value as the rules state it: 8000万 CNY, 30%, 12 months, 400."""
+    if isinstance(value, Money):
+        return shown(value.amount, value.currency)
+    if isinstance(value, Percent):
+        return f"{value.value}%"
+    if isinstance(value, Months):
+        return f"{value.value} months"
+    return str(value)
+
+
+def rule_text(condition: Condition) -> str:
+    """A condition's rule on one line: at_least(revenue, 8000万 CNY)."""
+    args = [*condition.subject, *map(value_text, condition.required), *condition.flags]
+    if condition.years is not None:
+        args.append(f"{condition.years} years")
+    return f"{condition.kind}({', '.join(args)})"
+
+
+def route_text(route: Route) -> str:
+    """A route on one line: 2.1.1 + 2.1.2 + one of (6.1.1.1a | 6.1.1.1b)."""
+    parts = [*route.conditions, *(f"one of ({' | '.join(g)})" for g in route.groups.values())]
+    return " + ".join(parts) + (f" [{route.kind} only]" if route.kind else "")
+
+
+def inline_diff(before: str, after: str) -> str:
+    """`after` with what changed from `before` marked: [-removed-]{+added+}."""
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(before[i1:i2])
+            continue
+        parts.append(f"[-{before[i1:i2]}-]" if i2 > i1 else "")
+        parts.append(f"{{+{after[j1:j2]}+}}" if j2 > j1 else "")
+    return "".join(parts)
+
+
+def _threshold_change(before: Condition, after: Condition) -> str:
+    """raised, lowered or changed: how the one threshold of a condition moved."""
+    old, new = before.required, after.required
+    if len(old) == len(new) == 1:
+        a, b = (rule_thresholds(c) for c in (before, after))
+        if len(a) == len(b) == 1 and a[0].unit == b[0].unit:
+            return "raised" if b[0].value > a[0].value else "lowered"
+    return "changed"
+
+
+def _clauses(catalogue: Catalogue) -> dict[str, tuple[Clause, str]]:
+    """Every clause a condition encodes, with its programme, in catalogue order."""
+    return {c.clause.id: (c.clause, c.programme) for c in catalogue.conditions.values()}
+
+
+def catalogue_changes(base: Catalogue, head: Catalogue) -> list[CatalogueChange]:
+    """Every difference between two catalogues, by programme in catalogue order."""
+    changes: list[CatalogueChange] = []
+    for pid in _union(base.programmes, head.programmes):
+        old, new = base.programmes.get(pid), head.programmes.get(pid)
+        if old is None or new is None:
+            title = (old or new).zh  # type: ignore[union-attr]
+            changes.append(CatalogueChange("programme", pid, "removed" if new is None else "added", pid, title))
+            continue
+        if (old.zh, old.en) != (new.zh, new.en):
+            changes.append(CatalogueChange("programme", pid, "changed", pid, old.zh, new.zh))
+        for name in _union(old.routes, new.routes):
+            a, b = old.routes.get(name), new.routes.get(name)
+            if a != b:
+                change = "added" if a is None else "removed" if b is None else "changed"
+                before, after = (route_text(r) if r else "" for r in (a, b))
+                changes.append(CatalogueChange("route", f"{pid}/{name}", change, pid, before, after))
+        if old.preferences != new.preferences:
+            before, after = ", ".join(old.preferences), ", ".join(new.preferences)
+            changes.append(CatalogueChange("preference", pid, "changed", pid, before, after))
+    old_clauses, new_clauses = _clauses(base), _clauses(head)
+    for cid in _union(old_clauses, new_clauses):
+        a, b = old_clauses.get(cid), new_clauses.get(cid)
+        if a is not None and b is not None and a[0].text == b[0].text:
+            continue
+        change = "added" if a is None else "removed" if b is None else "changed"
+        catalogue = head if b is not None else base
+        rules = tuple(f"{c.id} {rule_text(c)}" for c in catalogue.conditions.values() if c.clause.id == cid)
+        before, after = (x[0].text if x else "" for x in (a, b))
+        diff = inline_diff(before, after) if a and b else ""
+        changes.append(CatalogueChange("clause", cid, change, (b or a)[1], before, after, diff, rules))  # type: ignore[index]
+    for cid in _union(base.conditions, head.conditions):
+        a, b = base.conditions.get(cid), head.conditions.get(cid)
+        if a is None or b is None:
+            c = a or b
+            change = "removed" if b is None else "added"
+            changes.append(CatalogueChange("condition", cid, change, c.programme, *_sides(a, b)))  # type: ignore[union-attr]
+            continue
+        clause_changed = a.clause.text != b.clause.text
+        if (a.kind, a.subject, a.flags, a.years) != (b.kind, b.subject, b.flags, b.years):
+            change = CatalogueChange("condition", cid, "changed", b.programme, *_sides(a, b))
+        elif a.required != b.required:
+            change = CatalogueChange("threshold", cid, _threshold_change(a, b), b.programme, *_sides(a, b))
+        else:
+            continue
+        changes.append(replace(change, clause_changed=clause_changed))
+    changed_rules = {c.id for c in changes if c.item in ("condition", "threshold")}
+    changes = [
+        replace(c, rules_changed=any(r.split()[0] in changed_rules for r in c.rules))
+        if c.item == "clause" and c.change == "changed"
+        else c
+        for c in changes
+    ]
+    order = {"programme": 0, "route": 1, "preference": 2, "clause": 3, "condition": 4, "threshold": 5}
+    return sorted(changes, key=lambda c: (_programme_key(c.programme), order[c.item], _programme_key(c.id)))
+
+
+def _sides(before: Condition | None, after: Condition | None) -> tuple[str, str]:
+    return tuple(rule_text(c) if c else "" for c in (before, after))  # type: ignore[return-value]
+
+
+def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
+    """The keys of both, first's order first."""
+    return list(dict.fromkeys([*first, *second]))
+
+
+def _programme_key(identifier: str) -> tuple[tuple[int, int | str], ...]:
+    """Ids in catalogue order: 2.1.1 < 2.1.1a < 2.1.2 < 10.1 (routes: 2.1/main)."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.findall(r"\d+|[^\d./]+", identifier))
+
+
+# -- what changed for each entity -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Outcome:
+    """What a programme answers for one entity: status, route, every minimal missing set."""
+
+    status: str
+    route: str | None
+    missing: tuple[tuple[str, ...], ...]
+
+    def __str__(self) -> str:
+        route = f" ({self.route})" if self.route else ""
+        missing = " | ".join("{" + ", ".join(s) + "}" for s in self.missing)
+        return f"{self.status}{route}" + (f", missing {missing}" if missing else "")
+
+    @classmethod
+    def of(cls, result: ProgrammeResult) -> Outcome:
+        missing = tuple(tuple(c.condition.id for c in s) for s in result.missing)
+        return cls(result.status, result.route, missing if result.status != "eligible" else ())
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A condition whose state or rule differs between the two runs."""
+
+    condition: str
+    before: str  # met, failed, unknown, or absent (no such condition)
+    after: str
+    rule: str = ""  # how its rule changed, e.g. "threshold raised: … → …"
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """One programme whose status, route or minimal missing sets differ for one entity."""
+
+    source: str
+    entity: str
+    programme: str
+    before: Outcome | None  # None: the programme is not in that catalogue
+    after: Outcome | None
+    causes: tuple[Cause, ...] = ()
+    case: str = ""  # the case's name, when the entity comes from a case file
+
+
+def is_case_file(path: Path) -> bool:
+    """Whether a YAML file is a list of cases rather than one fact file."""
+    with path.open(encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip() and not line.lstrip().startswith("#"):
+                return line.startswith("-")
+    return False
+
+
+def outcome_changes(
+    base: CaseRunner,
+    head: CaseRunner,
+    paths: Iterable[str | Path],
+    year: int | None = None,
+    changes: Iterable[CatalogueChange] = (),
+) -> Iterator[OutcomeChange | FactFileError]:
+    """Every programme whose outcome changes from `base` to `head` for the entities of fact files
+    and case files (folders stand for their YAML files), with the conditions that caused it."""
+    rules = {c.id: str(c) for c in changes if c.item in ("condition", "threshold")}
+    for change in changes:  # a condition that enters or leaves a missing set by a route's change
+        if change.item == "route":
+            key = f"route:{change.programme}"
+            rules[key] = "; ".join(filter(None, (rules.get(key), f"{change.id} {change}")))
+    facts: list[Path] = []
+    for path in expand_paths(paths):
+        if path.is_file() and is_case_file(path):
+            yield from _fact_changes(base, head, facts, year, rules)
+            facts = []
+            yield from _case_changes(base, head, path, rules)
+        else:
+            facts.append(path)
+    yield from _fact_changes(base, head, facts, year, rules)
+
+
+def _fact_changes(
+    base: CaseRunner, head: CaseRunner, paths: list[Path], year: int | None, rules: dict[str, str]
+) -> Iterator[OutcomeChange | FactFileError]:
+    before, after = (assess_files(r.engine({}), paths, year) for r in (base, head))
+    for old, new in zip(before, after, strict=True):
+        if isinstance(old, FactFileError) or isinstance(new, FactFileError):
+            yield old if isinstance(old, FactFileError) else new  # type: ignore[misc]
+        else:
+            yield from _compare(old, new, old.entity.source, rules)
+
+
+def _case_changes(
+    base: CaseRunner, head: CaseRunner, path: Path, rules: dict[str, str]
+) -> Iterator[OutcomeChange | FactFileError]:
+    try:
+        cases = load_cases(path)
+    except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
+        yield FactFileError(str(path), [f"cannot read cases ({exc})"])
+        return
+    for (case, old, _), (_, new, _) in zip(base.run_all(cases), head.run_all(cases), strict=True):
+        yield from _compare(old, new, case.source, rules, case.name)
+
+
+def _compare(
+    old: Assessment, new: Assessment, source: str, rules: dict[str, str], case: str = ""
+) -> Iterator[OutcomeChange]:
+    was = {r.programme.id: r for r in old.programmes}
+    now = {r.programme.id: r for r in new.programmes}
+    for pid in _union(was, now):
+        a, b = was.get(pid), now.get(pid)
+        before, after = (Outcome.of(r) if r else None for r in (a, b))
+        if before == after or all(o is None or o.status == "out_of_scope" for o in (before, after)):
+            continue  # unchanged, or out of the entity's scope in both versions
+        yield OutcomeChange(source, old.entity.name, pid, before, after, _causes(a, b, rules), case)
+
+
+def _causes(old: ProgrammeResult | None, new: ProgrammeResult | None, rules: dict[str, str]) -> tuple[Cause, ...]:
+    """The conditions whose state differs, whose rule changed while deciding either outcome, or
+    which enter or leave the missing sets (by a change of route or reading)."""
+    was = {c.condition.id: c.status for c in old.conditions} if old else {}
+    now = {c.condition.id: c.status for c in new.conditions} if new else {}
+    missing = [{c.condition.id for s in r.missing for c in s} if r else set() for r in (old, new)]
+    deciding = {c.condition.id for r in (old, new) if r for c in r.because} | missing[0] | missing[1]
+    route = rules.get(f"route:{(new or old).programme.id}", "")  # type: ignore[union-attr]
+    causes = []
+    for cid in sorted(_union(was, now), key=_programme_key):
+        before, after = was.get(cid, "absent"), now.get(cid, "absent")
+        if before != after or (cid in rules and cid in deciding):
+            causes.append(Cause(cid, before, after, rules.get(cid, "")))
+        elif (cid in missing[0]) != (cid in missing[1]):
+            causes.append(Cause(cid, before, after, route))
+    return tuple(causes)

@@ -4,6 +4,7 @@ change by change."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from pysvc.cli import app
@@ -23,6 +25,8 @@ from pysvc.revision import SOURCE_MARKER
 
 from .conftest import ROOT
 from .fixtures import revision as planted
+
+EXAMPLES = ROOT / "facts" / "examples"
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +155,104 @@ def test_docs_for_another_catalogue_go_to_their_own_folder(revision: Path, runne
     assert text.startswith("# Catalogue 2099:")
     assert "2.2.4" in text
     assert runner.invoke(app, ["docs", "--check", "--catalogue", str(revision), "-o", str(tmp_path)]).exit_code == 0
+
+
+@pytest.fixture(scope="module")
+def revision_diff(revision: Path) -> dict:
+    result = CliRunner().invoke(
+        app, ["diff", str(EXAMPLES), "--base", "2023", "--head", str(revision), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_diff_reports_each_planted_change_in_the_catalogue_and_nothing_else(revision_diff: dict) -> None:
+    changes = {(c["item"], c["id"], c["change"]): c for c in revision_diff["catalogue"]}
+    assert (revision_diff["base"], revision_diff["head"]) == ("2023", planted.VERSION)
+    assert set(changes) == {
+        ("threshold", planted.THRESHOLD_RAISED, "raised"),
+        ("clause", planted.THRESHOLD_LOWERED, "changed"),
+        ("threshold", planted.THRESHOLD_LOWERED, "lowered"),
+        ("clause", planted.CONDITION_ADDED, "added"),
+        ("condition", planted.CONDITION_ADDED, "added"),
+        ("route", "2.2/main", "changed"),
+        ("programme", planted.PROGRAMME_REMOVED, "removed"),
+        *(("clause", f"{planted.PROGRAMME_REMOVED}.{n}", "removed") for n in (1, 2)),
+        *(("condition", f"{planted.PROGRAMME_REMOVED}.{n}", "removed") for n in (1, 2)),
+        ("clause", "6.1.1.1", "changed"),
+        ("condition", planted.ALTERNATIVE_ADDED, "added"),
+        ("route", "6.1.1/main", "changed"),
+        ("clause", planted.CLAUSE_REWORDED, "changed"),
+    }
+    raised = changes[("threshold", planted.THRESHOLD_RAISED, "raised")]
+    assert (raised["before"], raised["after"]) == ("at_least(revenue, 8000万 CNY)", "at_least(revenue, 1.3亿 CNY)")
+    assert raised["clause_changed"] is False  # the rule-only change lint names
+    lowered = changes[("clause", planted.THRESHOLD_LOWERED, "changed")]
+    assert lowered["text_diff"] == "(1) 上年度出口额 [-8-]{+7+}0 万美元以上；"
+    assert lowered["rules"] == ["6.1.2.1 at_least(export, 70万 USD)"] and lowered["rules_changed"] is True
+    assert changes[("condition", planted.CONDITION_ADDED, "added")]["after"] == "at_least(overseas_hotels, 10)"
+    assert changes[("route", "2.2/main", "changed")]["after"].endswith("+ 2.2.4")
+    assert "one of (6.1.1.1a | 6.1.1.1b | 6.1.1.1c | 6.1.1.1d)" in changes[("route", "6.1.1/main", "changed")]["after"]
+    reworded = changes[("clause", planted.CLAUSE_REWORDED, "changed")]
+    assert reworded["text_diff"] == "3. 在[-海-]{+境+}外设有数据中心。"
+    assert reworded["rules_changed"] is False
+
+
+def _entity(example: str) -> str:
+    return yaml.safe_load((EXAMPLES / example).read_text(encoding="utf-8"))["entity"]["name"]
+
+
+@pytest.mark.parametrize(
+    ("example", "programme", "before", "after", "cause"),
+    [
+        ("2.1-star-hotel-eligible.yaml", "2.1", "eligible", "not_eligible", ("2.1.1", "met", "failed", "threshold")),
+        ("6.1.2-printing-export-short.yaml", "6.1.2", "not_eligible", "eligible", ("6.1.2.1", "failed", "met", "thr")),
+        ("2.2-hotel-chain-eligible.yaml", "2.2", "eligible", "not_eligible", ("2.2.4", "absent", "failed", "cond")),
+        ("8.3.1-rights-investor-eligible.yaml", "8.3.1", "eligible", None, ("8.3.1.2", "met", "absent", "cond")),
+        (
+            "6.1.1-publisher-three-missing-sets.yaml",
+            "6.1.1",
+            "not_eligible",
+            "undetermined",
+            ("6.1.1.1d", "absent", "unknown", "condition added"),
+        ),
+    ],
+)
+def test_diff_reports_each_planted_change_with_the_entities_it_affects(
+    revision_diff: dict, example: str, programme: str, before: str, after: str | None, cause: tuple[str, ...]
+) -> None:
+    found = [
+        o
+        for o in revision_diff["outcomes"]
+        if o["source"].endswith(example) and o["programme"] == programme and o["entity"] == _entity(example)
+    ]
+    assert len(found) == 1, revision_diff["outcomes"]
+    change = found[0]
+    assert change["before"]["status"] == before
+    assert (change["after"] or {}).get("status") == after
+    assert any(
+        (c["condition"], c["before"], c["after"]) == cause[:3] and c["rule"].startswith(cause[3])
+        for c in change["causes"]
+    ), change["causes"]
+
+
+def test_diff_shows_a_minimal_set_that_moves_under_the_same_status(revision_diff: dict) -> None:
+    change = next(
+        o for o in revision_diff["outcomes"] if o["source"].endswith("2.2-hotel-chain-overseas-revenue-short.yaml")
+    )
+    assert change["before"] == {"status": "not_eligible", "route": None, "missing": [["2.2.3b"]]}
+    assert change["after"] == {"status": "not_eligible", "route": None, "missing": [["2.2.3b", "2.2.4"]]}
+
+
+def test_a_reworded_clause_with_the_same_rule_changes_no_outcome(revision_diff: dict) -> None:
+    assert not [o for o in revision_diff["outcomes"] if o["programme"] == "10.1"]
+    touched = {"2.1", "2.2", "6.1.1", "6.1.2", "8.3.1"}
+    assert {o["programme"] for o in revision_diff["outcomes"]} <= touched
+
+
+def test_diff_reads_case_files_and_names_the_case(revision: Path, runner: CliRunner) -> None:
+    cases = ROOT / "tests" / "cases" / "ch02.yaml"
+    result = runner.invoke(app, ["diff", str(cases), "--head", str(revision)])
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"{re.escape(str(cases))}:\d+  \S+  — ", result.stdout), result.stdout
+    assert "2.1.1 met → failed: threshold raised" in result.stdout
