@@ -272,8 +272,8 @@ def test(
     words = [k.casefold() for k in keyword or []]
     cases = [c for c in cases if all(w in c.name.casefold() for w in words)]
     bar = output is ReportFormat.text and sys.stderr.isatty()
-    report = runner.engine({}).catalogue
-    tally = Coverage(report)
+    encoded = runner.engine({}).catalogue
+    tally = Coverage(encoded)
     outcomes: list[tuple[Case, list[Discrepancy]]] = []
     with typer.progressbar(length=len(cases), label="cases", file=sys.stderr, hidden=not bar) as progress:
         try:
@@ -282,13 +282,13 @@ def test(
                 tally.add(case, assessment)
                 progress.update(1)
                 if output is ReportFormat.text and not bar:
-                    typer.echo("\n".join(_case_lines(case, problems, verbose=True)))
+                    typer.echo("\n".join(_case_lines(case, problems)))
         except InterpretationError as exc:
             raise _fail(str(exc)) from None
     failures = sum(bool(p) for _, p in outcomes)
     if output is ReportFormat.json:
         document = {
-            "catalogue": report.version,
+            "catalogue": encoded.version,
             "passed": len(outcomes) - failures,
             "failed": failures,
             "cases": [_case_json(c, p) for c, p in outcomes],
@@ -297,21 +297,21 @@ def test(
             document["coverage"] = tally.as_json()
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        if bar:
-            for case, problems in outcomes:
-                typer.echo("\n".join(_case_lines(case, problems, verbose=False)))
+        for case, problems in outcomes if bar else ():
+            if problems:
+                typer.echo("\n".join(_case_lines(case, problems)))
         if coverage:
             typer.echo("\n".join(_coverage_lines(tally)))
         typer.echo(f"{len(outcomes) - failures} passed, {failures} failed")
     if junit_xml:
-        junit_xml.write_text(junit_report(report.version, outcomes), encoding="utf-8")
+        junit_xml.write_text(junit_report(encoded.version, outcomes), encoding="utf-8")
     if failures:
         raise typer.Exit(1)
 
 
-def _case_lines(case: Case, problems: list[Discrepancy], verbose: bool) -> list[str]:
+def _case_lines(case: Case, problems: list[Discrepancy]) -> list[str]:
     if not problems:
-        return [f"ok   {case.name}"] if verbose else []
+        return [f"ok   {case.name}"]
     return [f"FAIL {case.name}", f"       at {case.source}", *(f"       {p}" for p in problems)]
 
 

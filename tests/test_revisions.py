@@ -16,6 +16,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from pysvc.cases import CaseRunner, load_cases
 from pysvc.cli import app
 from pysvc.engine import Engine
 from pysvc.figures import AT_LEAST, MORE_THAN, Figure, clause_figures
@@ -256,3 +257,43 @@ def test_diff_reads_case_files_and_names_the_case(revision: Path, runner: CliRun
     assert result.exit_code == 0, result.output
     assert re.search(rf"{re.escape(str(cases))}:\d+  \S+  — ", result.stdout), result.stdout
     assert "2.1.1 met → failed: threshold raised" in result.stdout
+
+
+PLANTED_PROGRAMMES = {"2.1", "2.2", "6.1.1", "6.1.2", "8.3.1"}
+
+
+def test_the_case_suite_across_2023_and_the_revision_fails_only_where_a_change_was_planted(revision: Path) -> None:
+    touched = PLANTED_PROGRAMMES | {"10.1"}  # 10.1: the reworded clause, same rule
+    cases = [
+        c
+        for path in sorted((ROOT / "tests" / "cases").glob("*.yaml"))
+        for c in load_cases(path)
+        if set(c.expect) & touched
+    ]
+    before = {case.source: problems for case, _, problems in CaseRunner("2023").run_all(cases)}
+    after = {case.source: problems for case, _, problems in CaseRunner(str(revision)).run_all(cases)}
+    assert not any(before.values())
+    failing = {p.programme for problems in after.values() for p in problems}
+    assert failing == PLANTED_PROGRAMMES
+    removed = [p for problems in after.values() for p in problems if p.programme == planted.PROGRAMME_REMOVED]
+    assert removed and all(p.what == "programme" and p.actual == "not in this catalogue" for p in removed)
+
+
+def test_the_test_command_on_the_revision_names_the_failing_case(
+    revision: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "- name: The green hotel with 1.26亿元 revenue is eligible for 2.1.\n"
+        f"  facts_file: {EXAMPLES / '2.1-star-hotel-eligible.yaml'}\n"
+        '  expect: {"2.1": {status: eligible}}\n',
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["test", str(cases)]).exit_code == 0
+    result = runner.invoke(app, ["test", str(cases), "--catalogue", str(revision)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:3] == [
+        "FAIL The green hotel with 1.26亿元 revenue is eligible for 2.1.",
+        f"       at {cases}:1",
+        "       2.1: status not_eligible, expected eligible",
+    ]
