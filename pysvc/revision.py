@@ -13,8 +13,9 @@ import difflib
 import itertools
 import re
 import shutil
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -139,63 +140,82 @@ def _clauses(catalogue: Catalogue) -> dict[str, tuple[Clause, str]]:
 
 def catalogue_changes(base: Catalogue, head: Catalogue) -> list[CatalogueChange]:
     """Every difference between two catalogues, by programme in catalogue order."""
-    changes: list[CatalogueChange] = []
+    conditions = list(_condition_changes(base, head))
+    clauses = _clause_changes(base, head, {c.id for c in conditions})
+    changes = [*_programme_changes(base, head), *conditions, *clauses]
+    order = {"programme": 0, "route": 1, "preference": 2, "clause": 3, "condition": 4, "threshold": 5}
+    return sorted(changes, key=lambda c: (_programme_key(c.programme), order[c.item], _programme_key(c.id)))
+
+
+def _status(before: object, after: object) -> str:
+    return "added" if before is None else "removed" if after is None else "changed"
+
+
+def _programme_changes(base: Catalogue, head: Catalogue) -> Iterator[CatalogueChange]:
+    """Programmes added, removed or retitled; their routes and preferences changed."""
     for pid in _union(base.programmes, head.programmes):
         old, new = base.programmes.get(pid), head.programmes.get(pid)
         if old is None or new is None:
-            title = (old or new).zh  # type: ignore[union-attr]
-            changes.append(CatalogueChange("programme", pid, "removed" if new is None else "added", pid, title))
+            yield CatalogueChange(
+                "programme", pid, _status(old, new), pid, old.zh if old else "", new.zh if new else ""
+            )
             continue
         if (old.zh, old.en) != (new.zh, new.en):
-            changes.append(CatalogueChange("programme", pid, "changed", pid, old.zh, new.zh))
+            yield CatalogueChange("programme", pid, "changed", pid, old.zh, new.zh)
         for name in _union(old.routes, new.routes):
             a, b = old.routes.get(name), new.routes.get(name)
             if a != b:
-                change = "added" if a is None else "removed" if b is None else "changed"
-                before, after = (route_text(r) if r else "" for r in (a, b))
-                changes.append(CatalogueChange("route", f"{pid}/{name}", change, pid, before, after))
+                before, after = route_text(a) if a else "", route_text(b) if b else ""
+                yield CatalogueChange("route", f"{pid}/{name}", _status(a, b), pid, before, after)
         if old.preferences != new.preferences:
             before, after = ", ".join(old.preferences), ", ".join(new.preferences)
-            changes.append(CatalogueChange("preference", pid, "changed", pid, before, after))
+            yield CatalogueChange("preference", pid, "changed", pid, before, after)
+
+
+def _condition_changes(base: Catalogue, head: Catalogue) -> Iterator[CatalogueChange]:
+    """Conditions added, removed or changed (kind, what they read), and thresholds moved; each
+    changed one says whether its clause text changed with it."""
+    for cid in _union(base.conditions, head.conditions):
+        a, b = base.conditions.get(cid), head.conditions.get(cid)
+        before, after = rule_text(a) if a else "", rule_text(b) if b else ""
+        if a is None or b is None:
+            yield CatalogueChange("condition", cid, _status(a, b), (a or b).programme, before, after)  # type: ignore[union-attr]
+            continue
+        reworded = a.clause.text != b.clause.text
+        if (a.kind, a.subject, a.flags, a.years) != (b.kind, b.subject, b.flags, b.years):
+            yield CatalogueChange("condition", cid, "changed", b.programme, before, after, clause_changed=reworded)
+        elif a.required != b.required:
+            moved = _threshold_change(a, b)
+            yield CatalogueChange("threshold", cid, moved, b.programme, before, after, clause_changed=reworded)
+
+
+def _clause_changes(base: Catalogue, head: Catalogue, changed_rules: set[str]) -> Iterator[CatalogueChange]:
+    """Clauses added, removed or reworded, each with the rules under it (head, else base) and, when
+    reworded, its text with the change marked and whether any rule under it changed."""
     old_clauses, new_clauses = _clauses(base), _clauses(head)
     for cid in _union(old_clauses, new_clauses):
         a, b = old_clauses.get(cid), new_clauses.get(cid)
         if a is not None and b is not None and a[0].text == b[0].text:
             continue
-        change = "added" if a is None else "removed" if b is None else "changed"
-        catalogue = head if b is not None else base
-        rules = tuple(f"{c.id} {rule_text(c)}" for c in catalogue.conditions.values() if c.clause.id == cid)
-        before, after = (x[0].text if x else "" for x in (a, b))
-        diff = inline_diff(before, after) if a and b else ""
-        changes.append(CatalogueChange("clause", cid, change, (b or a)[1], before, after, diff, rules))  # type: ignore[index]
-    for cid in _union(base.conditions, head.conditions):
-        a, b = base.conditions.get(cid), head.conditions.get(cid)
-        if a is None or b is None:
-            c = a or b
-            change = "removed" if b is None else "added"
-            changes.append(CatalogueChange("condition", cid, change, c.programme, *_sides(a, b)))  # type: ignore[union-attr]
-            continue
-        clause_changed = a.clause.text != b.clause.text
-        if (a.kind, a.subject, a.flags, a.years) != (b.kind, b.subject, b.flags, b.years):
-            change = CatalogueChange("condition", cid, "changed", b.programme, *_sides(a, b))
-        elif a.required != b.required:
-            change = CatalogueChange("threshold", cid, _threshold_change(a, b), b.programme, *_sides(a, b))
+        catalogue, programme = (head, b[1]) if b else (base, a[1])  # type: ignore[index]
+        conditions = [c.id for c in catalogue.conditions.values() if c.clause.id == cid]
+        rules = tuple(f"{c} {rule_text(catalogue.conditions[c])}" for c in conditions)
+        before, after = a[0].text if a else "", b[0].text if b else ""
+        if a and b:
+            rules_changed = any(c in changed_rules for c in conditions)
+            yield CatalogueChange(
+                "clause",
+                cid,
+                "changed",
+                programme,
+                before,
+                after,
+                inline_diff(before, after),
+                rules,
+                rules_changed=rules_changed,
+            )
         else:
-            continue
-        changes.append(replace(change, clause_changed=clause_changed))
-    changed_rules = {c.id for c in changes if c.item in ("condition", "threshold")}
-    changes = [
-        replace(c, rules_changed=any(r.split()[0] in changed_rules for r in c.rules))
-        if c.item == "clause" and c.change == "changed"
-        else c
-        for c in changes
-    ]
-    order = {"programme": 0, "route": 1, "preference": 2, "clause": 3, "condition": 4, "threshold": 5}
-    return sorted(changes, key=lambda c: (_programme_key(c.programme), order[c.item], _programme_key(c.id)))
-
-
-def _sides(before: Condition | None, after: Condition | None) -> tuple[str, str]:
-    return tuple(rule_text(c) if c else "" for c in (before, after))  # type: ignore[return-value]
+            yield CatalogueChange("clause", cid, _status(a, b), programme, before, after, rules=rules)
 
 
 def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
@@ -251,6 +271,26 @@ class OutcomeChange:
     case: str = ""  # the case's name, when the entity comes from a case file
 
 
+@dataclass(frozen=True)
+class _RuleChanges:
+    """The catalogue changes an outcome change is traced to: per condition, how its rule changed;
+    per programme, how its routes changed."""
+
+    conditions: dict[str, str]
+    routes: dict[str, str]
+
+    @classmethod
+    def of(cls, changes: Iterable[CatalogueChange]) -> _RuleChanges:
+        conditions: dict[str, str] = {}
+        routes: dict[str, list[str]] = defaultdict(list)
+        for c in changes:
+            if c.item in ("condition", "threshold"):
+                conditions[c.id] = str(c)
+            elif c.item == "route":
+                routes[c.programme].append(f"{c.id} {c}")
+        return cls(conditions, {pid: "; ".join(texts) for pid, texts in routes.items()})
+
+
 def is_case_file(path: Path) -> bool:
     """Whether a YAML file is a list of cases rather than one fact file."""
     with path.open(encoding="utf-8") as stream:
@@ -269,11 +309,7 @@ def outcome_changes(
 ) -> Iterator[OutcomeChange | FactFileError]:
     """Every programme whose outcome changes from `base` to `head` for the entities of fact files
     and case files (folders stand for their YAML files), with the conditions that caused it."""
-    rules = {c.id: str(c) for c in changes if c.item in ("condition", "threshold")}
-    for change in changes:  # a condition that enters or leaves a missing set by a route's change
-        if change.item == "route":
-            key = f"route:{change.programme}"
-            rules[key] = "; ".join(filter(None, (rules.get(key), f"{change.id} {change}")))
+    rules = _RuleChanges.of(changes)
     facts: list[Path] = []
     for path in expand_paths(paths):
         if path.is_file() and is_case_file(path):
@@ -286,7 +322,7 @@ def outcome_changes(
 
 
 def _fact_changes(
-    base: CaseRunner, head: CaseRunner, paths: list[Path], year: int | None, rules: dict[str, str]
+    base: CaseRunner, head: CaseRunner, paths: list[Path], year: int | None, rules: _RuleChanges
 ) -> Iterator[OutcomeChange | FactFileError]:
     before, after = (assess_files(r.engine({}), paths, year) for r in (base, head))
     for old, new in zip(before, after, strict=True):
@@ -297,7 +333,7 @@ def _fact_changes(
 
 
 def _case_changes(
-    base: CaseRunner, head: CaseRunner, path: Path, rules: dict[str, str]
+    base: CaseRunner, head: CaseRunner, path: Path, rules: _RuleChanges
 ) -> Iterator[OutcomeChange | FactFileError]:
     try:
         cases = load_cases(path)
@@ -309,7 +345,7 @@ def _case_changes(
 
 
 def _compare(
-    old: Assessment, new: Assessment, source: str, rules: dict[str, str], case: str = ""
+    old: Assessment, new: Assessment, source: str, rules: _RuleChanges, case: str = ""
 ) -> Iterator[OutcomeChange]:
     was = {r.programme.id: r for r in old.programmes}
     now = {r.programme.id: r for r in new.programmes}
@@ -321,19 +357,20 @@ def _compare(
         yield OutcomeChange(source, old.entity.name, pid, before, after, _causes(a, b, rules), case)
 
 
-def _causes(old: ProgrammeResult | None, new: ProgrammeResult | None, rules: dict[str, str]) -> tuple[Cause, ...]:
+def _causes(old: ProgrammeResult | None, new: ProgrammeResult | None, rules: _RuleChanges) -> tuple[Cause, ...]:
     """The conditions whose state differs, whose rule changed while deciding either outcome, or
     which enter or leave the missing sets (by a change of route or reading)."""
     was = {c.condition.id: c.status for c in old.conditions} if old else {}
     now = {c.condition.id: c.status for c in new.conditions} if new else {}
     missing = [{c.condition.id for s in r.missing for c in s} if r else set() for r in (old, new)]
     deciding = {c.condition.id for r in (old, new) if r for c in r.because} | missing[0] | missing[1]
-    route = rules.get(f"route:{(new or old).programme.id}", "")  # type: ignore[union-attr]
+    route = rules.routes.get((new or old).programme.id, "")  # type: ignore[union-attr]
     causes = []
     for cid in sorted(_union(was, now), key=_programme_key):
         before, after = was.get(cid, "absent"), now.get(cid, "absent")
-        if before != after or (cid in rules and cid in deciding):
-            causes.append(Cause(cid, before, after, rules.get(cid, "")))
+        rule = rules.conditions.get(cid, "")
+        if before != after or (rule and cid in deciding):
+            causes.append(Cause(cid, before, after, rule))
         elif (cid in missing[0]) != (cid in missing[1]):
             causes.append(Cause(cid, before, after, route))
     return tuple(causes)
