@@ -20,7 +20,6 @@ from .amounts import Money
 from .results import Condition, Months, Percent
 
 AT_LEAST, MORE_THAN = "at_least", "more_than"
-_BOUND_WORDS = {AT_LEAST: "以上", MORE_THAN: "超过"}
 
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+"
@@ -41,9 +40,6 @@ _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")
 _STOP = re.compile(r"[，,；;。、（()）或且]")
 _PREFIX_BOUNDS = (("超过", MORE_THAN), ("不低于", AT_LEAST), ("不少于", AT_LEAST), ("达到", AT_LEAST))
 _PREFIX_BOUNDS += (("至少拥有", AT_LEAST), ("至少", AT_LEAST), ("达", AT_LEAST))
-#: Thresholds that state existence, not a figure (有, 设有, 拥有, 无亏损, …服务出口类企业): one of a
-#: count, or an amount that is more than (or not below) zero. The text need not state them.
-EXISTENCE = "existence"
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ def clause_figures(text: str) -> list[Figure]:
     """Every figure a clause text states, in order (enumerators such as ``1.`` or ``（二）`` and
     dates such as ``2021年7月1日`` are not figures)."""
     text = _DATE.sub(lambda m: " " * len(m[0]), _ENUMERATOR.sub(lambda m: " " * len(m[0]), text))
-    matches = [m for m in _FIGURE.finditer(text) if m["number"][0].isdigit() or m["multiplier"] is None]
+    matches = list(_FIGURE.finditer(text))
     figures = []
     for i, match in enumerate(matches):
         before = re.sub(r"\s", "", text[: match.start()])
@@ -136,8 +132,8 @@ def shown(value: Decimal, unit: str) -> str:
 
 
 def is_existence(threshold: Figure) -> bool:
-    """Whether a threshold states existence rather than a figure: at least one (of a count), or an
-    amount more than zero or not below zero."""
+    """Whether a threshold states existence rather than a figure (有, 设有, 拥有, 无亏损, 服务出口类企业),
+    which the text need not state: at least one of a count, or an amount above or not below zero."""
     if threshold.unit == "count":
         return threshold.value == 1 and threshold.bound == AT_LEAST
     return threshold.unit in ("CNY", "USD") and threshold.value == 0
@@ -147,7 +143,3 @@ def matches(threshold: Figure, figure: Figure) -> bool:
     """Whether a rule's threshold is the clause's figure: same value and unit, and the same bound
     where the text says one."""
     return threshold.key == figure.key and (figure.bound is None or threshold.bound in (None, figure.bound))
-
-
-def bound_word(bound: str | None) -> str:
-    return _BOUND_WORDS.get(bound or "", "no bound")

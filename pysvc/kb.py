@@ -7,6 +7,7 @@ end in a letter suffix (``5.1.3.2a`` encodes part of clause ``5.1.3.2``).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from dataclasses import dataclass
@@ -76,6 +77,11 @@ def kb_files(version: str | None = None) -> list[Path]:
     folder = kb_dir(version)
     chapters = sorted(folder.glob("ch*.lp"))
     return [folder / "common.lp", *chapters]
+
+
+def header_length(lines: list[str]) -> int:
+    """How many lines open a .lp file as its header: the comments before the first rule or clause."""
+    return sum(1 for _ in itertools.takewhile(lambda line: line.startswith("%") and not line.startswith("%@"), lines))
 
 
 def clause_id_of(condition_id: str) -> str:

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from .amounts import Money
 from .engine import Engine
 from .facts import Agreement, EntityFacts, Finding
 from .figures import clause_figures, is_existence, matches, rule_thresholds
-from .kb import Clause, kb_dir, read_clauses
+from .kb import Clause, header_length, kb_dir, read_clauses
 from .results import Catalogue, Condition, Months, Programme, Route
 
 _CHAPTER = re.compile(r"^#*\s*\**[一二三四五六七八九十]+、")
@@ -235,12 +234,11 @@ def _figure_problems(catalogue: Catalogue, clauses: dict[str, Clause]) -> list[s
             for f in figures
             if not any(matches(t, f) for _, t in thresholds) and (clause_id, f.text) not in FIGURES_READ_IN
         ]
-        if unstated or unrequired:
-            rules = "; ".join(unstated) or "every threshold is in the text"
-            text = ", ".join(unrequired) or "nothing more"
+        sides = [f"{'; '.join(unstated)} — not in the clause text"] if unstated else []
+        sides += [f"the text states {', '.join(unrequired)} — required by no rule"] if unrequired else []
+        if sides:
             problems.append(
-                f"{clause.file}:{clause.line}: clause {clause_id} and its rules disagree: {rules} — not in the "
-                f"clause text; the text states {text} — required by no rule"
+                f"{clause.file}:{clause.line}: clause {clause_id} and its rules disagree: {'; '.join(sides)}"
             )
     return problems
 
@@ -253,7 +251,7 @@ def _header_problems(folder: Path, version: str) -> list[str]:
     problems = []
     for path in sorted(folder.glob("*.lp")):
         lines = path.read_text(encoding="utf-8").splitlines()
-        header = list(itertools.takewhile(lambda line: line.startswith("%") and not line.startswith("%@"), lines))
+        header = lines[: header_length(lines)]
         titles = [(n, m["version"]) for n, line in enumerate(header, 1) for m in _TITLE.finditer(line)]
         if not titles:
             problems.append(f"{path.name}:1: the header names no catalogue (expected 《…目录（{version}年版）》)")

@@ -10,7 +10,6 @@ for replacement; lint fails until the folder holds the new catalogue's own text.
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
 import shutil
 from collections import defaultdict
@@ -25,7 +24,7 @@ from .batch import assess_files, expand_paths
 from .cases import CaseRunner, load_cases
 from .facts import FactFileError
 from .figures import rule_thresholds, shown
-from .kb import Clause, kb_dir, kb_root
+from .kb import Clause, header_length, kb_dir, kb_root
 from .results import Assessment, Catalogue, Condition, Months, Percent, ProgrammeResult, Route, Value
 
 SOURCE_MARKER = "<!-- svctrade new-version: replace this file with the verbatim text of the {name}年版 -->"
@@ -34,7 +33,7 @@ SOURCE_MARKER = "<!-- svctrade new-version: replace this file with the verbatim 
 def retitle(text: str, old: str, new: str) -> str:
     """A .lp file with the version named in its header (the leading comment lines) changed."""
     lines = text.splitlines(keepends=True)
-    header = sum(1 for _ in itertools.takewhile(lambda line: line.startswith("%") and not line.startswith("%@"), lines))
+    header = header_length(lines)
     return "".join(line.replace(f"{old}年版", f"{new}年版") for line in lines[:header]) + "".join(lines[header:])
 
 
