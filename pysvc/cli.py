@@ -24,7 +24,16 @@ from .engine import Engine, InterpretationError
 from .facts import FactFileError
 from .kb import CatalogueNotFound
 from .lint import lint as lint_kb
-from .render import assessment_json, condition_line, error_json, header_lines, programme_text, render_text
+from .render import (
+    assessment_json,
+    condition_line,
+    error_json,
+    header_lines,
+    interpretation_json,
+    interpretations_text,
+    programme_text,
+    render_text,
+)
 from .results import Assessment
 from .revision import CatalogueChange, OutcomeChange, catalogue_changes, outcome_changes
 from .revision import new_version as scaffold_version
@@ -215,15 +224,20 @@ def programmes(
 
 
 @app.command()
-def interpretations(catalogue: CatalogueOption = None) -> None:
-    """List the named readings of open questions, their values and defaults (docs/interpretations.md).
+def interpretations(
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    lang: LangOption = Lang.zh,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """List the named readings of open questions: the question, each value's meaning, the default.
 
-    Example: svctrade interpretations
+    Example: svctrade interpretations --format json --lang en
     """
-    engine = _engine(catalogue, None)
-    for reading in engine.catalogue.interpretations.values():
-        options = ", ".join(f"{o}{' (default)' if o == reading.default else ''}" for o in reading.options)
-        typer.echo(f"{reading.name}: {options}")
+    readings = list(_engine(catalogue, None).catalogue.interpretations.values())
+    if output is Format.text:
+        typer.echo(interpretations_text(readings, lang.value))
+        return
+    typer.echo(json.dumps([interpretation_json(r) for r in readings], ensure_ascii=False, indent=2))
 
 
 @app.command()

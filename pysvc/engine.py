@@ -47,6 +47,9 @@ _KINDS: dict[str, tuple[tuple[int, ...], int | None]] = {
     "at_least": ((1,), 2),
     "more_than": ((1,), 2),
     "at_least_in_recent_years": ((1,), 3),
+    "annual_at_least": ((1,), 2),
+    "total_in_recent_years": ((1,), 3),
+    "at_least_by_last_year": ((1,), 2),
     "none_in_recent_years": ((1,), None),
     "share_at_least": ((1, 2), 3),
     "holds_item": ((1,), 2),
@@ -57,7 +60,7 @@ _KINDS: dict[str, tuple[tuple[int, ...], int | None]] = {
 
 
 #: Kinds whose third argument is the number of years of their window (近N年内).
-_WINDOWS = ("at_least_in_recent_years", "none_in_recent_years")
+_WINDOWS = ("at_least_in_recent_years", "none_in_recent_years", "total_in_recent_years")
 
 
 class InterpretationError(ValueError):
@@ -77,6 +80,11 @@ class _Arithmetic:
     def mean_at_least(threshold: clingo.Symbol, *values: clingo.Symbol) -> clingo.Symbol:
         total = sum((_exact(v) for v in values), Fraction(0))
         return clingo.Number(int(total >= _exact(threshold) * len(values)))
+
+    @staticmethod
+    def total_at_least(threshold: clingo.Symbol, *values: clingo.Symbol) -> clingo.Symbol:
+        total = sum((_exact(v) for v in values), Fraction(0))
+        return clingo.Number(int(total >= _exact(threshold)))
 
 
 def _exact(symbol: clingo.Symbol) -> Fraction:
@@ -135,6 +143,8 @@ class _EntityAtoms:
     in_scope: set[str] = field(default_factory=set)
     explained: set[str] = field(default_factory=set)
     routes_met: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: per (programme, route), the groups met (year by year, a 每年度 group may be met by no one member)
+    groups_met: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     missing: dict[str, list[frozenset[str]]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -188,8 +198,15 @@ class Engine:
                 defaults[name.name] = value.name
         self._check_choices(options)
         in_force = {a[0].name: a[1].name for a in atoms["interpretation"]}
+        questions = {n.name: (zh.string, en.string) for n, zh, en in atoms["interpretation_text"]}
+        meanings: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+        for n, v, zh, en in atoms["interpretation_value_text"]:
+            meanings[n.name][v.name] = (zh.string, en.string)
         interpretations = {
-            n: Interpretation(n, tuple(sorted(v)), defaults[n], in_force[n]) for n, v in sorted(options.items())
+            n: Interpretation(
+                n, tuple(sorted(v)), defaults[n], in_force[n], questions.get(n, ("", "")), dict(meanings[n])
+            )
+            for n, v in sorted(options.items())
         }
         conditions = self._read_conditions(atoms)
         routes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -257,6 +274,8 @@ class Engine:
                     wrap = {"share_at_least": Percent, "agreement_for": Months}.get(kind)
                     required[cid].append(wrap(value) if wrap else value)  # type: ignore[arg-type]
         years = {args[0].string: args[2].number for kind in _WINDOWS for args in atoms[kind]}
+        annual_window = next((args[0].number for args in atoms["annual_window"]), None)
+        years.update({args[0].string: annual_window for args in atoms["annual_at_least"]})
         flags: dict[str, list[str]] = defaultdict(list)
         for c, flag in atoms["agreement_flag_required"]:
             flags[c.string].append(flag.name)
@@ -332,7 +351,8 @@ class Engine:
                 tuple(
                     name
                     for name, r in programme.routes.items()
-                    if r.kind in (None, entity.kind) and r.completed_by(met | {c.condition.id for c in s})
+                    if r.kind in (None, entity.kind)
+                    and r.completed_by(met | {c.condition.id for c in s}, frozenset(atoms.groups_met[pid, name]))
                 )
                 for s in missing
             )
@@ -352,7 +372,9 @@ class Engine:
                     status=status,  # type: ignore[arg-type]
                     explained=True,
                     route=route,
-                    because=_because(programme.routes[route], conditions) if route else (),
+                    because=_because(programme.routes[route], conditions, atoms.groups_met.get((pid, route), set()))
+                    if route
+                    else (),
                     missing=missing,
                     missing_routes=completes,
                     preferences=tuple(conditions[c] for c in programme.preferences),
@@ -362,9 +384,15 @@ class Engine:
         return Assessment(entity, year, self.catalogue, tuple(results))
 
 
-def _because(route: Route, conditions: Mapping[str, ConditionResult]) -> tuple[ConditionResult, ...]:
-    """The conditions that carried a route: all of its own, and the met members of each group."""
-    chosen = [c for c in route.members if c in route.conditions or conditions[c].status == "met"]
+def _because(
+    route: Route, conditions: Mapping[str, ConditionResult], groups_met: set[str]
+) -> tuple[ConditionResult, ...]:
+    """The conditions that carried a route: all of its own, the met members of each group, and every
+    member of a group met only year by year (each year by another member)."""
+    chosen = [c for c in route.conditions]
+    for name, members in route.groups.items():
+        met = [c for c in members if conditions[c].status == "met"]
+        chosen += met if met or name not in groups_met else list(members)
     return tuple(conditions[c] for c in sorted(chosen, key=_condition_order))
 
 
@@ -400,6 +428,7 @@ def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
         ("route_met", 3),
         ("in_scope", 2),
         ("explained", 2),
+        ("group_met", 4),
     ):
         for atom in atoms.by_signature(*signature):
             args = atom.symbol.arguments
@@ -414,6 +443,8 @@ def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
                 entity.needs[key].append(_need_path(args[2]))
             elif name == "route_met":
                 entity.routes_met[key].append(args[2].name)
+            elif name == "group_met":
+                entity.groups_met[key, args[2].name].add(args[3].name)
             else:
                 getattr(entity, name).add(key)
     return result

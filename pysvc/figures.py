@@ -115,7 +115,7 @@ def rule_thresholds(condition: Condition) -> list[Figure]:
         else:
             continue
         figures.append(Figure(value, unit, bound, f"{condition.kind} {shown(value, unit)}"))
-    if condition.years is not None:
+    if condition.years is not None and condition.kind != "annual_at_least":  # 每年度: a reading's window
         figures.append(Figure(Decimal(condition.years), "window", None, f"近{condition.years}年内"))
     return figures
 

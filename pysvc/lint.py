@@ -89,15 +89,15 @@ def _above(value: Money | int) -> Money | int:
 
 def _add_condition(w: _Witness, c: Condition, year: int) -> None:
     req = c.required
-    if c.kind == "at_least":
+    if c.kind in ("at_least", "at_least_by_last_year"):
         w.at_least(c.subject[0], req[0])  # type: ignore[arg-type]
     elif c.kind == "more_than":
         w.at_least(c.subject[0], _above(req[0]))  # type: ignore[arg-type]
-    elif c.kind == "at_least_in_recent_years":
+    elif c.kind in ("at_least_in_recent_years", "annual_at_least", "total_in_recent_years"):
         for back in (1, 2, 3):
             w.years[year - back][c.subject[0]] = req[0]  # type: ignore[assignment]
     elif c.kind == "none_in_recent_years":
-        for back in (1, 2, 3):
+        for back in (0, 1, 2, 3):
             w.years[year - back][c.subject[0]] = 0
     elif c.kind == "share_at_least":
         part, whole = c.subject
@@ -199,15 +199,62 @@ def lint(catalogue_name: str | None = None, engine: Engine | None = None) -> lis
         problems.append(f"programmes differ from programmes.md: missing {missing}, not listed {extra}")
     problems += _figure_problems(catalogue, clauses)
     problems += _clingo_problems(engine.kb_messages)
+    problems += reading_doc_problems(catalogue)
+    for name, reading in catalogue.interpretations.items():
+        if not all(reading.question) or set(reading.meanings) != set(reading.options):
+            problems.append(f"reading {name} needs interpretation_text and an interpretation_value_text per value")
     if not problems:
         problems += _witness_problems(engine, catalogue)
+        for name, reading in catalogue.interpretations.items():
+            for value in reading.options:
+                if value != reading.default:
+                    other = Engine(catalogue_name, {name: value})
+                    problems += [f"[{name}={value}] {p}" for p in _witness_problems(other, other.catalogue)]
+    return problems
+
+
+_READING_HEADING = re.compile(r"^#+ .*— `(?P<name>[a-z_]+)`\s*$")
+
+
+def reading_doc_problems(catalogue: Catalogue, doc: Path | None = None) -> list[str]:
+    """docs/interpretations.md documents exactly the readings the KB offers, each of their values."""
+    doc = doc or Path(__file__).resolve().parent.parent / "docs" / "interpretations.md"
+    if not doc.is_file():  # an installed package ships no docs
+        return []
+    sections: dict[str, str] = {}
+    name = None
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            match = _READING_HEADING.match(line)
+            name = match["name"] if match else None
+            if name:
+                sections[name] = ""
+        elif name:
+            sections[name] += line + "\n"
+    problems = []
+    for name, reading in catalogue.interpretations.items():
+        if name not in sections:
+            problems.append(
+                f"{doc.name}: reading {name} is offered but not documented (a heading ending in — `{name}`)"
+            )
+            continue
+        problems += [
+            f"{doc.name}: reading {name}: value {value} is not documented"
+            for value in reading.options
+            if f"`{value}`" not in sections[name]
+        ]
+    problems += [
+        f"{doc.name}: documents reading {name}, which the knowledge base does not offer"
+        for name in sections
+        if name not in catalogue.interpretations
+    ]
     return problems
 
 
 #: Figures the 2023 text states that no rule requires as a threshold of its own, with the reason.
 FIGURES_READ_IN: dict[tuple[str, str], str] = {
     ("1.2", "至少拥有1个"): "agreement_for asks for an agreement, that is at least one",
-    ("6.3.4.2", "5 家以上"): "part of what counts as a fair in overseas_cultural_fairs (vocabulary.py)",
+    ("6.3.4.2", "5 家以上"): "part of what counts as a fair in overseas_cultural_fairs (6.3.4.2a, vocabulary.py)",
     ("7.3", "近三年内"): "part of the assessor's finding tcm_sustained_three_years (7.3a)",
 }
 
@@ -304,7 +351,15 @@ def _clingo_problems(messages: list[str]) -> list[str]:
 def _unit_problems(c: Condition) -> list[str]:
     """A threshold must be in the unit of the figure it is compared with (no currency mixing)."""
     problems = []
-    figure_kinds = ("at_least", "more_than", "at_least_in_recent_years", "none_in_recent_years")
+    figure_kinds = (
+        "at_least",
+        "more_than",
+        "at_least_in_recent_years",
+        "none_in_recent_years",
+        "annual_at_least",
+        "total_in_recent_years",
+        "at_least_by_last_year",
+    )
     for measure in c.subject if c.kind in (*figure_kinds, "share_at_least") else ():
         term = vocab.FIGURES.get(measure)
         if term is None:

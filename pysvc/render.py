@@ -13,6 +13,7 @@ from .results import (
     Catalogue,
     Condition,
     ConditionResult,
+    Interpretation,
     Months,
     Percent,
     ProgrammeResult,
@@ -148,6 +149,23 @@ def describe(condition: Condition, catalogue: Catalogue, lang: str = "zh") -> st
             )
         scope = "on average over" if average else "in each of"
         return f"{what} {scope} the last {condition.years} years ≥ {format_value(required[0], lang)}"
+    if kind in ("annual_at_least", "total_in_recent_years", "at_least_by_last_year"):
+        what = label("figure", subject[0], lang)
+        value = format_value(required[0], lang)
+        years = condition.years or 1
+        if zh:
+            period = {
+                "annual_at_least": f"近{_ZH_NUMBER[years]}年内每年度" if years > 1 else "上年度",
+                "total_in_recent_years": f"近{_ZH_NUMBER[years]}年内合计",
+                "at_least_by_last_year": "截至上年度任一年度",
+            }[kind]
+            return f"{period}{what} ≥ {value}"
+        period = {
+            "annual_at_least": f"in every one of the last {years} years" if years > 1 else "last year",
+            "total_in_recent_years": f"in total over the last {years} years",
+            "at_least_by_last_year": "in any year up to last year",
+        }[kind]
+        return f"{what} {period} ≥ {value}"
     if kind == "none_in_recent_years":
         what = label("figure", subject[0], lang)
         if zh:
@@ -357,3 +375,29 @@ def assessment_json(assessment: Assessment, lang: str = "zh") -> dict[str, Any]:
 def error_json(source: str, problems: list[str]) -> dict[str, Any]:
     """A bad record, reported in batch output in place of its result."""
     return {"schema": ERROR_SCHEMA, "source": source, "problems": problems}
+
+
+# -- readings ------------------------------------------------------------------------------------
+def interpretation_json(reading: Interpretation) -> dict[str, Any]:
+    """One named reading: its question and each value's meaning in both languages, and its default."""
+    return {
+        "name": reading.name,
+        "question": {"zh": reading.question[0], "en": reading.question[1]},
+        "default": reading.default,
+        "in_force": reading.chosen,
+        "values": [
+            {"value": v, "default": v == reading.default, "zh": reading.meanings[v][0], "en": reading.meanings[v][1]}
+            for v in reading.options
+        ],
+    }
+
+
+def interpretations_text(readings: list[Interpretation], lang: str = "zh") -> str:
+    """The named readings as a person reads them: the question, then each value and its meaning."""
+    pick = 0 if lang == "zh" else 1
+    default = "（默认）" if lang == "zh" else " (default)"
+    lines = []
+    for reading in readings:
+        lines.append(f"{reading.name}: {reading.question[pick]}")
+        lines += [f"  {v}{default * (v == reading.default)}: {reading.meanings[v][pick]}" for v in reading.options]
+    return "\n".join(lines)

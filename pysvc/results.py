@@ -80,9 +80,12 @@ class Route:
     zh: str = "全部条件"
     en: str = "all conditions"
 
-    def completed_by(self, true: set[str]) -> bool:
-        """Whether the route is met when exactly the conditions in `true` are met."""
-        return set(self.conditions) <= true and all(set(g) & true for g in self.groups.values())
+    def completed_by(self, true: set[str], groups_met: frozenset[str] = frozenset()) -> bool:
+        """Whether the route is met when exactly the conditions in `true` are met; `groups_met` names
+        groups met without any one member being met (每年度 alternatives that differ by year)."""
+        return set(self.conditions) <= true and all(
+            name in groups_met or set(g) & true for name, g in self.groups.items()
+        )
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -114,6 +117,10 @@ class Interpretation:
     options: tuple[str, ...]
     default: str
     chosen: str
+    #: the question, in 中文 and English
+    question: tuple[str, str] = ("", "")
+    #: what each option means, in 中文 and English
+    meanings: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

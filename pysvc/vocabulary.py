@@ -112,9 +112,9 @@ BUSINESS_LINES = _index(
 FIGURES = _index(
     Term("revenue", "营业额（销售额）", "revenue (turnover)", "CNY"),
     Term("net_profit", "净利润（亏损为负）", "net profit (negative for a loss)", "CNY", signed=True),
-    Term("net_assets", "净资产", "net assets", "CNY"),
+    Term("net_assets", "净资产（资不抵债为负）", "net assets (negative when insolvent)", "CNY", signed=True),
     Term("paid_in_capital", "实到注册资本金", "paid-in registered capital", "CNY"),
-    Term("export", "出口额", "export", "USD"),
+    Term("export", "出口额（企业全部业务）", "export (the whole firm)", "USD"),
     Term("forex_income", "外汇收入", "foreign-exchange income", "USD"),
     Term("freight_forwarding_revenue", "国际货代及相关辅助业务收入", "international forwarding revenue", "CNY"),
     Term(
@@ -157,15 +157,21 @@ FIGURES = _index(
         "major quality or safety accidents",
         "count",
     ),
-    Term("patents", "专利和专有技术数", "patents and proprietary technologies", "count"),
+    Term("patents", "专利数", "patents", "count"),
+    Term(
+        "know_how",
+        "专有技术数（未申请专利的技术秘密等）",
+        "items of proprietary technology (unpatented know-how)",
+        "count",
+    ),
     Term("professional_services_revenue", "专业服务业务营业额", "professional-services revenue", "CNY"),
     Term("professional_services_export", "专业服务业务出口额", "professional-services export", "USD"),
     Term("exhibition_revenue", "展览会业务营业额", "exhibition revenue", "CNY"),
     Term("exhibition_forex_income", "展览会业务外汇收入", "exhibition foreign-exchange income", "USD"),
     Term(
         "exhibition_consecutive_editions",
-        "同一主题展览会连续举办届数",
-        "consecutive editions of one exhibition",
+        "品牌展（上海市国际展览会品牌展）连续举办届数",
+        "consecutive editions of the recognised brand exhibition",
         "count",
     ),
     Term("exhibitors", "国际展览会参展商总数", "exhibitors at the international exhibition", "count"),
@@ -213,8 +219,20 @@ FIGURES = _index(
         "count",
     ),
     Term("publication_export", "传统出版物出口额", "export of traditional publications", "USD"),
-    Term("copyright_export", "版权输出金额", "copyright export", "USD"),
-    Term("copyright_export_titles", "版权输出种类数", "titles of copyright exported", "count"),
+    Term("publication_copyright_export", "出版物版权输出金额", "publication copyright export", "USD"),
+    Term("publication_copyright_titles", "出版物版权输出种类数", "publication titles of copyright exported", "count"),
+    Term("copyright_export", "版权输出金额（企业全部）", "copyright export (the whole firm)", "USD"),
+    Term(
+        "copyright_export_titles",
+        "版权输出种类数（企业全部）",
+        "titles of copyright exported (the whole firm)",
+        "count",
+    ),
+    Term("printing_export", "印刷服务出口额", "printing services export", "USD"),
+    Term("film_tv_export", "电影电视出口额", "film and television export", "USD"),
+    Term("performing_arts_export", "演艺及相关服务出口额", "performing arts export", "USD"),
+    Term("games_export", "游戏动漫出口额", "games and animation export", "USD"),
+    Term("games_copyright_export", "游戏动漫版权输出金额", "games and animation copyright export", "USD"),
     Term(
         "derivative_products_export",
         "游戏动漫衍生产品出口额",
@@ -230,6 +248,12 @@ FIGURES = _index(
     ),
     Term("overseas_platforms", "海外营运服务平台数", "overseas operating platforms", "count"),
     Term("overseas_branch_revenue", "境外分支机构营业额", "revenue of overseas branches", "USD"),
+    Term(
+        "overseas_establishment_revenue",
+        "境外分支机构、实体项目及海外营运服务平台营业额",
+        "revenue of overseas branches, venues and platforms",
+        "USD",
+    ),
     Term(
         "crafts_export",
         "民族特色工艺品或国家级非遗出口额",
@@ -347,6 +371,7 @@ STOCK_FIGURES = frozenset(
         "hotels",
         "overseas_hotels",
         "patents",
+        "know_how",
         "imported_events_completed",
         "homegrown_events_completed",
         "overseas_branches",
@@ -370,6 +395,11 @@ CERTIFICATIONS = _index(
     Term("iso27001", "ISO/IEC 27001 信息安全管理体系认证", "ISO/IEC 27001"),
     Term("dcmm", "DCMM 数据管理能力成熟度认证", "DCMM"),
     Term("dama", "DAMA 数据管理体系认证", "DAMA"),
+    Term(
+        "other_international",
+        "其他国际质量管理体系标准认证（名称写入评审认定 other_quality_certification 的说明）",
+        "another international quality-management certification (named in the finding's note)",
+    ),
 )
 
 LICENCES = _index(
@@ -436,8 +466,23 @@ COUNTERPARTIES = _index(
 FINDINGS = _index(
     Term(
         "specialised_forwarding",
-        "以专业化服务为主的国际货代（汽车、冷链、化工物流、多式联运、跨境电商物流等）",
-        "specialised forwarding (automotive, cold chain, chemicals, multimodal, e-commerce …)",
+        "以专业化服务为主（汽车、冷链、化工物流、多式联运、跨境电商物流等专业化服务为主营业务）",
+        "mainly specialised services (automotive, cold chain, chemicals, multimodal, e-commerce …)",
+    ),
+    Term(
+        "other_quality_certification",
+        "持有其他国际质量管理体系标准认证（在说明中写明认证名称）",
+        "holds another international quality-management certification (named in the note)",
+    ),
+    Term(
+        "well_known_cultural_fairs",
+        "所组织参加的境外国际文化交易类展览推介活动为知名活动",
+        "the overseas cultural-trade fairs attended are well known",
+    ),
+    Term(
+        "stable_channels_and_market",
+        "具有相对稳定的业务渠道和需求市场",
+        "relatively stable business channels and demand market",
     ),
     Term(
         "logistics_information_system",

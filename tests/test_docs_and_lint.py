@@ -80,3 +80,29 @@ def test_lint_catches_a_threshold_in_the_wrong_currency(tmp_path: Path) -> None:
     with mock.patch.dict(os.environ, {"SVCTRADE_KB": str(tmp_path)}):
         problems = lint("2023")
     assert "condition 2.1.1: threshold in USD but revenue is in CNY" in problems
+
+
+def test_interpretations_doc_and_kb_offer_the_same_readings(engine: Engine, tmp_path: Path) -> None:
+    from pysvc.lint import reading_doc_problems
+
+    doc = ROOT / "docs" / "interpretations.md"
+    assert reading_doc_problems(engine.catalogue, doc) == []
+    text = doc.read_text(encoding="utf-8")
+    dropped = tmp_path / "dropped.md"
+    dropped.write_text(text.replace("— `annual_tests`", "— annual tests"), encoding="utf-8")
+    assert any(
+        "annual_tests is offered but not documented" in p for p in reading_doc_problems(engine.catalogue, dropped)
+    )
+    extra = tmp_path / "extra.md"
+    extra.write_text(text + "\n### A reading nobody encoded — `invented_reading`\n", encoding="utf-8")
+    assert any("invented_reading" in p for p in reading_doc_problems(engine.catalogue, extra))
+    value = tmp_path / "value.md"
+    value.write_text(text.replace("`up_to_last_year`", "up to last year"), encoding="utf-8")
+    assert any("up_to_last_year is not documented" in p for p in reading_doc_problems(engine.catalogue, value))
+
+
+def test_every_reading_states_its_question_and_each_meaning_in_both_languages(engine: Engine) -> None:
+    for reading in engine.catalogue.interpretations.values():
+        assert all(reading.question), reading.name
+        assert set(reading.meanings) == set(reading.options), reading.name
+        assert all(zh and en for zh, en in reading.meanings.values()), reading.name
