@@ -160,7 +160,7 @@ _STATES = ("met", "failed", "unknown")
 @dataclass(frozen=True)
 class CoverageRow:
     """One programme's coverage: how many of its conditions some case has met, failed, unknown,
-    and in all three states; how many of its routes some case takes."""
+    and in every state it can have; how many of its routes some case takes."""
 
     programme: str
     conditions: int

@@ -341,17 +341,20 @@ def _case_json(case: Case, problems: list[Discrepancy]) -> dict:
 
 def _coverage_lines(tally: Coverage) -> list[str]:
     widths = (10, 11, 6, 8, 9, 7, 8, 7)
-    head = ("programme", "conditions", "met", "failed", "unknown", "all 3", "routes", "taken")
+    head = ("programme", "conditions", "met", "failed", "unknown", "all", "routes", "taken")
     rows = tally.rows()
     totals = ["total", *(sum(getattr(r, f.name) for r in rows) for f in fields(CoverageRow)[1:])]
-    lines = ["coverage: conditions some case has met / failed / unknown (all 3: every state), routes some case takes"]
+    lines = [
+        "coverage: conditions some case has met, failed, unknown, and in every state it can have (all; a condition",
+        "on business lines is never unknown); routes some case takes",
+    ]
     for row in [head, *(astuple(r) for r in rows), totals]:
         lines.append(
             "  " + f"{row[0]:<{widths[0]}}" + "".join(f"{v:>{w}}" for v, w in zip(row[1:], widths[1:], strict=True))
         )
     conditions, complete, routes, taken = totals[1], totals[5], totals[6], totals[7]
     lines.append(
-        f"  {complete} of {conditions} conditions reach all three states ({100 * complete // max(conditions, 1)} %); "
+        f"  {complete} of {conditions} conditions reach every state ({100 * complete // max(conditions, 1)} %); "
         f"{taken} of {routes} routes taken ({100 * taken // max(routes, 1)} %)"
     )
     missing = tally.missing()
