@@ -478,7 +478,7 @@ def new_version(
     """
     try:
         target = scaffold_version(name, source, into)
-    except (CatalogueNotFound, FileExistsError) as exc:
+    except (CatalogueNotFound, FileExistsError, ValueError) as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"created {target}")
     typer.echo(f"next: replace {target / 'source.md'} with the text of the {name} catalogue, edit the rules,")

@@ -40,6 +40,8 @@ def retitle(text: str, old: str, new: str) -> str:
 def new_version(name: str, source: str | None = None, into: Path | None = None) -> Path:
     """Scaffold catalogue `name` from `source` (a version or a KB folder) in `into` (default kb/):
     every file copied, headers retitled, source.md marked as still the old text."""
+    if not re.fullmatch(r"[\w-]+", name):
+        raise ValueError(f"a version is named by letters, digits, - or _ (such as 2025), not {name!r}")
     origin = kb_dir(source)
     old = origin.resolve().name
     target = (into or kb_root()) / name

@@ -128,6 +128,7 @@ def test_new_version_scaffolds_a_retitled_copy_whose_source_is_to_replace(tmp_pa
     again = runner.invoke(app, ["new-version", "2031", "--into", str(tmp_path)])
     assert again.exit_code == 2
     assert "already exists" in again.stderr
+    assert runner.invoke(app, ["new-version", "../elsewhere", "--into", str(tmp_path)]).exit_code == 2
 
 
 def test_the_default_catalogue_is_the_newest_version_shipped(tmp_path: Path) -> None:
