@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 from typing import Literal
 
 import clingo
@@ -22,6 +22,12 @@ Currency = Literal["CNY", "USD"]
 MONEY_LIMIT = Decimal(10) ** 15
 #: Largest count accepted: comfortably inside clingo's 32-bit integers.
 COUNT_LIMIT = 10**9
+#: A number as written: digits, commas only between groups of three (1,000,000), a decimal part.
+NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+#: Longest number text read (digits, commas, point): far beyond any amount, short enough to stay exact.
+_MAX_NUMBER_TEXT = 40
+#: Arithmetic on amounts: exact or an error, never rounded.
+_EXACT = Context(prec=80, traps=[InvalidOperation, Inexact])
 
 _YI = Decimal(10) ** 8
 _SCALES = {"": Decimal(1), "千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": _YI}
@@ -41,7 +47,7 @@ _CURRENCY_WORDS: dict[str, Currency] = {
 }
 _CURRENCY_PATTERN = "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
 _AMOUNT = re.compile(
-    rf"^\s*(?P<pre>{_CURRENCY_PATTERN})?\s*(?P<sign>-)?(?P<number>\d[\d,]*(?:\.\d+)?)\s*"
+    rf"^\s*(?P<pre>{_CURRENCY_PATTERN})?\s*(?P<sign>-)?(?P<number>\d[\d,]*(?:\.[\d,]+)?)\s*"
     rf"(?P<scale>[千万亿])?\s*(?P<post>{_CURRENCY_PATTERN})?\s*$",
     re.IGNORECASE,
 )
@@ -101,14 +107,43 @@ def format_money(money: Money, lang: str = "zh") -> str:
     return f"{value:,f}{CURRENCY_ZH[money.currency]}"
 
 
+def shown(value: object, width: int = 60) -> str:
+    """A value as a message quotes it: one line, at most `width` characters, containers by kind."""
+    if isinstance(value, dict | list | tuple | set):
+        return f"a {type(value).__name__} of {len(value)}"
+    text = repr(value)
+    return text if len(text) <= width else f"{text[: width - 1]}…"
+
+
 def _decimal(text: str) -> Decimal:
+    """A number as written (``-``, digits, thousands commas, decimals), read exactly."""
+    digits = text[1:] if text.startswith("-") else text
+    if len(digits) > _MAX_NUMBER_TEXT:
+        raise AmountError(f"{shown(text)} has more than {_MAX_NUMBER_TEXT} characters: beyond any amount accepted")
+    if not re.fullmatch(NUMBER_PATTERN, digits):
+        if re.fullmatch(r"[\d,]+(?:\.[\d,]+)?", digits):
+            raise AmountError(
+                f"{shown(text)}: a comma may only separate groups of three digits (1,000,000); "
+                "write decimals with a point (0.7亿元)"
+            )
+        raise AmountError(f"{shown(text)} is not a number")
+    return Decimal(text.replace(",", ""))
+
+
+def _scaled(value: Decimal, scale: str) -> Decimal:
     try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation as exc:
-        raise AmountError(f"{text!r} is not a number") from exc
+        with localcontext(_EXACT):
+            return value * _SCALES[scale]
+    except (Inexact, InvalidOperation):
+        raise AmountError(f"{value:.2e} is beyond any amount or count accepted") from None
 
 
 def _checked(value: Decimal, currency: Currency | None, signed: bool) -> Money:
+    if not value.is_finite():
+        raise AmountError(f"{value} is not a finite number")
+    if abs(value) >= MONEY_LIMIT:
+        number = f"{value:,f}" if abs(value) < 10**30 else f"{value:.2e}"
+        raise AmountError(f"{number} is beyond the largest amount accepted (10^15)")
     if currency is None:
         raise AmountError(
             "missing currency: write it with the amount (e.g. 8000万元, 2.5万美元, USD 25000) "
@@ -118,8 +153,6 @@ def _checked(value: Decimal, currency: Currency | None, signed: bool) -> Money:
         raise AmountError(f"negative amount {value}: this figure cannot be negative")
     if value != value.quantize(Decimal("0.01")):
         raise AmountError(f"{value} has more than two decimal places (amounts are exact to the fen/cent)")
-    if abs(value) >= MONEY_LIMIT:
-        raise AmountError(f"{value} is beyond the largest amount accepted (10^15)")
     return Money(currency, value)
 
 
@@ -127,21 +160,23 @@ def parse_money(raw: object, default_currency: Currency | None = None, signed: b
     """Read ``80000000``, ``8000万元``, ``1亿``, ``2.5万美元`` or ``{amount: 200, unit: 万美元}``."""
     if isinstance(raw, bool):
         raise AmountError(f"expected an amount, got {raw!r}")
-    if isinstance(raw, int | float | Decimal):
-        return _checked(Decimal(str(raw)), default_currency, signed)
+    if isinstance(raw, int | Decimal):
+        return _checked(Decimal(raw), default_currency, signed)
+    if isinstance(raw, float):
+        return _checked(Decimal(repr(raw)), default_currency, signed)
     if isinstance(raw, dict):
         return _parse_money_mapping(raw, default_currency, signed)
     if not isinstance(raw, str):
         raise AmountError(f"expected an amount such as 8000万元 or 2.5万美元, got {type(raw).__name__}")
     match = _AMOUNT.match(raw)
     if not match:
-        raise AmountError(f"cannot read {raw!r} as an amount; write e.g. 80000000元, 8000万元, 1亿元, 2.5万美元")
+        raise AmountError(f"cannot read {shown(raw)} as an amount; write e.g. 80000000元, 8000万元, 1亿元, 2.5万美元")
     pre, post = match["pre"], match["post"]
     named = {_CURRENCY_WORDS[_canonical_word(w)] for w in (pre, post) if w}
     if len(named) > 1:
-        raise AmountError(f"{raw!r} names two currencies")
+        raise AmountError(f"{shown(raw)} names two currencies")
     currency = named.pop() if named else default_currency
-    value = _decimal(match["number"]) * _SCALES[match["scale"] or ""]
+    value = _scaled(_decimal(match["number"]), match["scale"] or "")
     return _checked(-value if match["sign"] else value, currency, signed)
 
 
@@ -156,14 +191,22 @@ def _parse_money_mapping(raw: dict, default_currency: Currency | None, signed: b
         raise AmountError("an amount mapping has `amount` and `unit` (e.g. {amount: 200, unit: 万美元})")
     amount = raw["amount"]
     if isinstance(amount, bool) or not isinstance(amount, int | float | str):
-        raise AmountError(f"`amount` must be a number, got {amount!r}")
-    value = _decimal(str(amount))
-    unit = str(raw.get("unit", "")) + str(raw.get("currency", ""))
+        raise AmountError(f"`amount` must be a number, got {shown(amount)}")
+    if isinstance(amount, str):
+        value = _decimal(amount.strip())
+    else:
+        value = Decimal(amount) if isinstance(amount, int) else Decimal(repr(amount))
+    unit_parts = [raw.get("unit", ""), raw.get("currency", "")]
+    if not all(isinstance(part, str) for part in unit_parts):
+        raise AmountError("`unit` and `currency` are text (e.g. 万美元, USD)")
+    unit = "".join(unit_parts)
     match = _UNIT.match(unit)
     if not match:
-        raise AmountError(f"unknown unit {unit!r}; expected 元, 万元, 亿元, 美元, 万美元, CNY or USD")
+        raise AmountError(f"unknown unit {shown(unit)}; expected 元, 万元, 亿元, 美元, 万美元, CNY or USD")
     currency = _CURRENCY_WORDS[_canonical_word(match["cur"])] if match["cur"] else default_currency
-    return _checked(value * _SCALES[match["scale"] or ""], currency, signed)
+    if not value.is_finite():
+        raise AmountError(f"`amount` {value} is not a finite number")
+    return _checked(_scaled(value, match["scale"] or ""), currency, signed)
 
 
 def parse_count(raw: object) -> int:
@@ -172,14 +215,14 @@ def parse_count(raw: object) -> int:
         raise AmountError(f"expected a whole number, got {raw!r}")
     if isinstance(raw, int):
         value = Decimal(raw)
-    elif isinstance(raw, str) and (m := re.fullmatch(r"\s*(\d[\d,]*(?:\.\d+)?)\s*([千万亿])?\s*", raw)):
-        value = _decimal(m[1]) * _SCALES[m[2] or ""]
+    elif isinstance(raw, str) and (m := re.fullmatch(r"\s*(-?\d[\d,]*(?:\.[\d,]+)?)\s*([千万亿])?\s*", raw)):
+        value = _scaled(_decimal(m[1]), m[2] or "")
     else:
-        raise AmountError(f"expected a whole number such as 5 or 5000, got {raw!r}")
-    if value != value.to_integral():
-        raise AmountError(f"{raw!r} is not a whole number")
+        raise AmountError(f"expected a whole number such as 5 or 5000, got {shown(raw)}")
     if value < 0:
-        raise AmountError(f"negative count {raw!r}")
+        raise AmountError(f"negative count {shown(raw)}")
     if value > COUNT_LIMIT:
-        raise AmountError(f"{raw!r} is beyond the largest count accepted ({COUNT_LIMIT:,})")
+        raise AmountError(f"{shown(raw)} is beyond the largest count accepted ({COUNT_LIMIT:,})")
+    if value != value.to_integral_value():
+        raise AmountError(f"{shown(raw)} is not a whole number")
     return int(value)

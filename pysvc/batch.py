@@ -1,11 +1,18 @@
-"""Assessing many fact files: bad records are reported in place, the rest carries on."""
+"""Assessing many fact files: bad records are reported in place, the rest carries on.
+
+Records go through in batches of `Engine.batch_size`, so memory does not grow with the number of
+files. Any exception while reading or assessing one record becomes that record's error: records in
+= results out + errors listed, always.
+"""
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
+from .amounts import shown
 from .engine import MISSING_YEAR, Engine
 from .facts import EntityFacts, FactFileError, load_fact_file
 from .results import Assessment
@@ -13,7 +20,12 @@ from .results import Assessment
 
 def checked_facts(path: str | Path, engine: Engine, year: int | None) -> EntityFacts:
     """Load one file and check it can be assessed by this engine for this year."""
-    facts = load_fact_file(path)
+    try:
+        facts = load_fact_file(path)
+    except FactFileError:
+        raise
+    except Exception as exc:  # a defect of ours: still only this record's error
+        raise unexpected(str(path), "read", exc) from exc
     problems = []
     if year is None and facts.year is None:
         problems.append(MISSING_YEAR)
@@ -24,13 +36,39 @@ def checked_facts(path: str | Path, engine: Engine, year: int | None) -> EntityF
     return facts
 
 
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files as given; a folder stands for its *.yaml and *.yml files, sorted, recursively."""
+def unexpected(source: str, stage: str, exc: BaseException) -> FactFileError:
+    """An exception we did not foresee, as the error of the one record it happened to."""
+    what = f"{type(exc).__name__}: {shown(str(exc), 200)}"
+    return FactFileError(source, [f"(file): could not be {stage} ({what}); please report this"])
+
+
+FACT_SUFFIXES = (".yaml", ".yml")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | FactFileError]:
+    """Files as given; a folder stands for its *.yaml and *.yml entries, sorted, recursively (a
+    dangling link among them is kept: reading it reports it; a pipe or device is an error, never
+    opened). A folder with none is an error."""
     for path in map(Path, paths):
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        try:
+            found = sorted(p for p in path.rglob("*") if p.suffix in FACT_SUFFIXES and not p.is_dir())
+        except OSError as exc:
+            yield FactFileError(str(path), [f"(folder): cannot list the folder ({exc.strerror or exc})"])
+            continue
+        if not found:
+            yield FactFileError(str(path), ["(folder): no fact files (*.yaml, *.yml) in this folder"])
+        yield from map(_regular, found)
+
+
+def _regular(path: Path) -> Path | FactFileError:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return path  # a dangling link, or gone since listed: reading it says which
+    return path if stat.S_ISREG(mode) else FactFileError(str(path), ["(file): not a regular file (a pipe or device)"])
 
 
 def assess_files(
@@ -42,10 +80,21 @@ def assess_files(
         loaded: list[EntityFacts | FactFileError] = []
         for path in chunk:
             try:
-                loaded.append(checked_facts(path, engine, year))
+                loaded.append(path if isinstance(path, FactFileError) else checked_facts(path, engine, year))
             except FactFileError as error:
                 loaded.append(error)
-        valid = [f for f in loaded if isinstance(f, EntityFacts)]
-        assessments = iter(engine.assess(valid, year, explain_all))
+        assessments = iter(_assessed(engine, [f for f in loaded if isinstance(f, EntityFacts)], year, explain_all))
         for item in loaded:
             yield item if isinstance(item, FactFileError) else next(assessments)
+
+
+def _assessed(
+    engine: Engine, batch: list[EntityFacts], year: int | None, explain_all: bool
+) -> list[Assessment | FactFileError]:
+    """The batch assessed together; should that fail, each record alone, so a failure costs only its own."""
+    try:
+        return list(engine.assess(batch, year, explain_all))
+    except Exception as exc:
+        if len(batch) == 1:
+            return [exc if isinstance(exc, FactFileError) else unexpected(batch[0].source, "assessed", exc)]
+        return [result for entity in batch for result in _assessed(engine, [entity], year, explain_all)]

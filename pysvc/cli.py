@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, astuple, fields, replace
 from enum import StrEnum
 from pathlib import Path
@@ -21,19 +22,18 @@ from .batch import assess_files, expand_paths
 from .cases import Case, CaseRunner, Coverage, CoverageRow, Discrepancy, junit_report, load_cases
 from .docs import stale_files, write_files
 from .engine import Engine, InterpretationError
-from .facts import FactFileError
+from .facts import FIRST_YEAR, LAST_YEAR, FactFileError
 from .kb import CatalogueNotFound
 from .lint import lint as lint_kb
 from .render import (
     assessment_json,
-    condition_line,
     error_json,
-    header_lines,
+    explain_text,
     interpretation_json,
     interpretations_text,
-    programme_text,
     render_text,
 )
+from .report import render_report
 from .results import Assessment
 from .revision import CatalogueChange, OutcomeChange, catalogue_changes, outcome_changes
 from .revision import new_version as scaffold_version
@@ -53,7 +53,7 @@ class Format(StrEnum):
     jsonl = "jsonl"
 
 
-class ReportFormat(StrEnum):
+class TextOrJson(StrEnum):
     text = "text"
     json = "json"
 
@@ -74,7 +74,12 @@ CatalogueOption = Annotated[
 ]
 YearOption = Annotated[
     int | None,
-    typer.Option("--year", help="Application year (上年度 = year − 1); default: the file's `year`."),
+    typer.Option(
+        "--year",
+        min=FIRST_YEAR,
+        max=LAST_YEAR,
+        help="Application year (上年度 = year − 1); default: the file's `year`.",
+    ),
 ]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the text and descriptions.")]
 InterpretationOption = Annotated[
@@ -104,11 +109,15 @@ def _runner(catalogue: str | None, interpretation: list[str] | None) -> CaseRunn
         if not sep or not name or not value:
             raise _fail(f"--interpretation takes NAME=VALUE, got {item!r}")
         readings[name.strip()] = value.strip()
+    if catalogue is not None and not catalogue.strip():
+        raise _fail("--catalogue needs a catalogue version, e.g. --catalogue 2023")
     runner = CaseRunner(catalogue, readings)
     try:
         runner.engine({})
     except (InterpretationError, CatalogueNotFound) as exc:
         raise _fail(str(exc)) from None
+    except (OSError, RuntimeError) as exc:  # a knowledge base that is incomplete or does not parse
+        raise _fail(f"cannot load the knowledge base of catalogue {catalogue!r}: {exc}") from None
     return runner
 
 
@@ -121,13 +130,16 @@ def _check_programmes(engine: Engine, programme: list[str]) -> None:
 @app.command()
 def check(
     files: Annotated[
-        list[Path], typer.Argument(help="Fact files (YAML), one entity each, or folders of them.", show_default=False)
+        list[Path],
+        typer.Argument(help="Fact files (YAML), one entity each, folders of them, or - (stdin).", show_default=False),
     ],
     programme: Annotated[
         list[str] | None, typer.Option("--programme", "-p", help="Only these programme ids (repeatable).")
     ] = None,
     year: YearOption = None,
-    output: Annotated[Format, typer.Option("--format", "-f", help="text, json (one document) or jsonl.")] = Format.text,
+    output: Annotated[
+        Format, typer.Option("--format", "-f", help="text, json (one document, written as it goes) or jsonl.")
+    ] = Format.text,
     lang: LangOption = Lang.zh,
     show_all: Annotated[
         bool, typer.Option("--all", help="Also explain programmes outside the declared business lines.")
@@ -142,31 +154,47 @@ def check(
     engine = _engine(catalogue, interpretation)
     wanted = set(programme or [])
     _check_programmes(engine, sorted(wanted))
-    bad = False
-    documents: list[dict] = []
-    for item in assess_files(engine, files, year, explain_all=show_all or bool(wanted)):
-        if isinstance(item, FactFileError):
-            bad = True
-            if output is Format.text:
+    errors = 0
+
+    def counted(items: Iterable[Assessment | FactFileError]) -> Iterator[Assessment | FactFileError]:
+        nonlocal errors
+        for item in items:
+            errors += isinstance(item, FactFileError)
+            yield _only(item, wanted) if wanted and isinstance(item, Assessment) else item
+
+    results = counted(assess_files(engine, files, year, explain_all=show_all or bool(wanted)))
+    if output is Format.text:
+        for item in results:
+            if isinstance(item, FactFileError):
                 typer.echo(str(item), err=True)
-                continue
-            document = error_json(item.source, item.problems)
-        else:
-            assessment = _only(item, wanted) if wanted else item
-            if output is Format.text:
-                typer.echo(render_text(assessment, lang.value, show_all or bool(wanted)))
-                continue
-            document = assessment_json(assessment, lang.value)
+            else:
+                typer.echo(render_text(item, lang.value, show_all or bool(wanted)))
+    else:
+        documents = (
+            error_json(item.source, item.problems) if isinstance(item, FactFileError) else assessment_json(item, lang)
+            for item in results
+        )
         if output is Format.jsonl:
-            typer.echo(json.dumps(document, ensure_ascii=False))
+            for document in documents:
+                typer.echo(json.dumps(document, ensure_ascii=False))
+        elif len(files) == 1 and not files[0].is_dir():
+            typer.echo(json.dumps(next(documents), ensure_ascii=False, indent=2))
         else:
-            documents.append(document)
-    if output is Format.json:
-        single = len(files) == 1 and not files[0].is_dir()
-        body = documents[0] if single and documents else documents
-        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
-    if bad:
+            for piece in json_array(documents):
+                typer.echo(piece, nl=False)
+            typer.echo()
+    if errors:
         raise typer.Exit(2)
+
+
+def json_array(documents: Iterable[dict]) -> Iterator[str]:
+    """The documents as one indented JSON array, written piece by piece: memory stays flat."""
+    empty = True
+    yield "["
+    for document in documents:
+        yield ("\n  " if empty else ",\n  ") + json.dumps(document, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        empty = False
+    yield "]" if empty else "\n]"
 
 
 def _only(assessment: Assessment, wanted: set[str]) -> Assessment:
@@ -192,15 +220,46 @@ def explain(
     if isinstance(item, FactFileError):
         typer.echo(str(item), err=True)
         raise typer.Exit(2)
-    result = item.programme(programme)
-    typer.echo("\n".join(header_lines(item, lang.value)))
-    typer.echo("\n".join(programme_text(result, item.catalogue, lang.value, clause_text=True)))
-    cited = {c.condition.id for c in (*result.because, *result.preferences, *(c for s in result.missing for c in s))}
-    others = [c for c in result.conditions if c.condition.id not in cited]
-    if others:
-        typer.echo("  其他条件:" if lang is Lang.zh else "  other conditions:")
-        for c in others:
-            typer.echo(condition_line(c, item.catalogue, lang.value, True, "    "))
+    typer.echo(explain_text(item, programme, lang.value), nl=False)
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    md = "md"
+
+
+@app.command()
+def report(
+    file: Annotated[Path, typer.Argument(help="A fact file (YAML).", show_default=False)],
+    lang: LangOption = Lang.zh,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="html (self-contained, prints on A4) or md.")
+    ] = ReportFormat.html,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here (default: standard output).")
+    ] = None,
+    year: YearOption = None,
+    interpretation: InterpretationOption = None,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """A report to print and attach to an opinion: summary of verdicts, then each programme in scope
+    with its conditions, minimal sets, evidence, preferences and clause text.
+
+    Example: svctrade report facts/examples/1-freight-agreement-short.yaml -o report.html
+    """
+    engine = _engine(catalogue, interpretation)
+    item = next(assess_files(engine, [file], year))
+    if isinstance(item, FactFileError):
+        typer.echo(str(item), err=True)
+        raise typer.Exit(2)
+    text = render_report(item, lang.value, output_format.value)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write the report ({exc.strerror})") from None
 
 
 @app.command()
@@ -266,7 +325,7 @@ def test(
         list[str] | None,
         typer.Option("-k", help="Only cases whose name contains this text (any case; repeatable: all must match)."),
     ] = None,
-    output: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.text,
+    output: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")] = TextOrJson.text,
     junit_xml: Annotated[Path | None, typer.Option("--junit-xml", help="Also write a JUnit XML report here.")] = None,
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Per condition met/failed/unknown and per route taken by some case.")
@@ -285,7 +344,7 @@ def test(
             raise _fail(f"{path}: cannot read cases ({exc})") from None
     words = [k.casefold() for k in keyword or []]
     cases = [c for c in cases if all(w in c.name.casefold() for w in words)]
-    bar = output is ReportFormat.text and sys.stderr.isatty()
+    bar = output is TextOrJson.text and sys.stderr.isatty()
     encoded = runner.engine({}).catalogue
     tally = Coverage(encoded)
     outcomes: list[tuple[Case, list[Discrepancy]]] = []
@@ -295,12 +354,12 @@ def test(
                 outcomes.append((case, problems))
                 tally.add(case, assessment)
                 progress.update(1)
-                if output is ReportFormat.text and not bar:
+                if output is TextOrJson.text and not bar:
                     typer.echo("\n".join(_case_lines(case, problems)))
         except InterpretationError as exc:
             raise _fail(str(exc)) from None
     failures = sum(bool(p) for _, p in outcomes)
-    if output is ReportFormat.json:
+    if output is TextOrJson.json:
         document = {
             "catalogue": encoded.version,
             "passed": len(outcomes) - failures,
@@ -380,7 +439,7 @@ def diff(
         list[str] | None, typer.Option("--head-interpretation", help="NAME=VALUE for the head run.")
     ] = None,
     year: YearOption = None,
-    output: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.text,
+    output: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")] = TextOrJson.text,
 ) -> None:
     """Compare two catalogue versions (or two readings): what changed in the catalogue, and for every
     entity of the files, each programme whose status, route or minimal missing sets change, and why.
@@ -394,9 +453,9 @@ def diff(
     errors: list[FactFileError] = []
     for item in outcome_changes(*runners, files or [], year, changes):
         (errors if isinstance(item, FactFileError) else outcomes).append(item)
-        if isinstance(item, FactFileError) and output is ReportFormat.text:
+        if isinstance(item, FactFileError) and output is TextOrJson.text:
             typer.echo(str(item), err=True)
-    if output is ReportFormat.json:
+    if output is TextOrJson.json:
         document = {
             "base": before.version,
             "head": after.version,

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import vocabulary as vocab
 from .engine import Engine
 from .facts import ITEM_SECTIONS
+from .loader import LIMITS
 from .render import describe, format_value
 from .results import Catalogue, Condition
 from .schema import RESULT_SCHEMA_PATH, SCHEMA_PATH, result_schema_text, schema_text
@@ -69,7 +70,9 @@ def facts_markdown(catalogue: Catalogue) -> str:
         "",
         "A fact file is YAML describing **one** entity with raw business data — never per-condition verdicts.",
         "The JSON Schema is `pysvc/schema/facts.schema.json`; `svctrade check` validates every file and names",
-        "the file, the field and what is expected for each problem (unknown keys get a 'did you mean' hint).",
+        "the file, line, column, field and what is expected for each problem",
+        "(`facts/x.yaml:5:5: figures.2023.revenue: …`; unknown keys and values get a 'did you mean' hint,",
+        "found by spelling, by English words or by 中文 label).",
         "",
         "```yaml",
         "year: 2024                      # application year; 上年度 = 2023 (or give --year)",
@@ -93,6 +96,13 @@ def facts_markdown(catalogue: Catalogue) -> str:
         "figure has one currency and svctrade never converts: a CNY figure given in USD is an error. Counts are",
         "whole numbers up to 1,000,000,000. Stock figures (marked below: outlets, capital, net assets …) are",
         "read at the end of the year they are filed under.",
+        "",
+        "Values are read exactly or rejected, never guessed. YAML does not type them: numbers and dates are",
+        "read by svctrade (a date is `YYYY-MM-DD` and must exist; `.nan`, `1e5` or `0x1F` are not amounts).",
+        "A comma only separates groups of three digits (`1,000万元`, `12,345.67元`; `0,7亿元` is an error: write",
+        "`0.7亿元`). A key given twice is an error, never last-wins. Names are one line of text.",
+        f"A file is at most {LIMITS.max_bytes:,} bytes, {LIMITS.max_depth} levels deep, {LIMITS.max_items:,} items",
+        f"(aliases expanded) and {LIMITS.max_aliases} aliases; each limit is named when a file exceeds it.",
         "",
         "## Keys",
         "",

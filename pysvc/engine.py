@@ -20,23 +20,28 @@ import clingo
 
 from .amounts import Money
 from .facts import EntityFacts, FactFileError
-from .kb import clause_id_of, kb_files, read_clauses, version_name
+from .kb import Clause, clause_id_of, kb_files, read_clauses, version_name
 from .results import (
+    AgreementEvidence,
     Assessment,
     Catalogue,
     Condition,
     ConditionResult,
     ConditionStatus,
+    Evidence,
+    FindingEvidence,
     Interpretation,
     Months,
     Percent,
     Programme,
     ProgrammeResult,
     Route,
+    ScopeReason,
     Share,
     Value,
     YearValue,
 )
+from .vocabulary import BUSINESS_LINES
 
 #: clasp settings that make every model one subset-minimal set of `assume/2` atoms.
 SOLVER_ARGUMENTS = ("0", "--heuristic=Domain", "--enum-mode=domRec")
@@ -119,6 +124,12 @@ def _value(symbol: clingo.Symbol) -> Value:
 
 def _programme_order(programme_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in programme_id.split("."))
+
+
+def _vocabulary_order(line: str) -> tuple[int, str]:
+    """Business lines in the order of the vocabulary (the catalogue's), unknown ones last."""
+    order = list(BUSINESS_LINES)
+    return (order.index(line) if line in order else len(order), line)
 
 
 def _route_order(item: tuple[str, list[str]], groups: Mapping[str, Mapping[str, list[str]]]) -> list:
@@ -208,7 +219,7 @@ class Engine:
             )
             for n, v in sorted(options.items())
         }
-        conditions = self._read_conditions(atoms)
+        conditions = self._read_conditions(atoms, average=in_force.get("recent_years") == "average")
         routes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         groups: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for p, r, c in atoms["requires"]:
@@ -244,7 +255,7 @@ class Engine:
                     for r, cs in sorted(routes[pid].items(), key=lambda item: _route_order(item, groups[pid]))
                 },
                 preferences=tuple(sorted(preferences[pid], key=_condition_order)),
-                scope=tuple(sorted(scope[pid])),
+                scope=tuple(sorted(scope[pid], key=_vocabulary_order)),
                 kinds=tuple(sorted(kinds[pid])),
             )
         return Catalogue(self.version, programmes, conditions, interpretations)
@@ -260,7 +271,9 @@ class Engine:
                     f"interpretation {name} has no value {value!r}; choose one of: {', '.join(options[name])}"
                 )
 
-    def _read_conditions(self, atoms: Mapping[str, list[tuple[clingo.Symbol, ...]]]) -> dict[str, Condition]:
+    def _read_conditions(
+        self, atoms: Mapping[str, list[tuple[clingo.Symbol, ...]]], average: bool
+    ) -> dict[str, Condition]:
         kind_of: dict[str, str] = {}
         subjects: dict[str, list[str]] = defaultdict(list)
         required: dict[str, list[Value]] = defaultdict(list)
@@ -291,6 +304,7 @@ class Engine:
                 required=tuple(required[cid]),
                 flags=tuple(flags[cid]),
                 years=years.get(cid),
+                average=average and kind_of.get(cid) == "at_least_in_recent_years",
             )
         return conditions
 
@@ -330,8 +344,9 @@ class Engine:
     def _assessment(self, entity: EntityFacts, year: int, atoms: _EntityAtoms) -> Assessment:
         results = []
         for pid, programme in self.catalogue.programmes.items():
+            reason = None if pid in atoms.in_scope else scope_reason(programme, entity)
             if pid not in atoms.explained:  # out of scope and not asked for: nothing was evaluated
-                results.append(ProgrammeResult(programme, "out_of_scope", explained=False))
+                results.append(ProgrammeResult(programme, "out_of_scope", explained=False, scope_reason=reason))
                 continue
             conditions = {
                 c.id: ConditionResult(
@@ -339,6 +354,7 @@ class Engine:
                     status=atoms.states.get(c.id, "unknown"),
                     found=tuple(atoms.observed.get(c.id, ())),
                     needs=tuple(sorted(set(atoms.needs.get(c.id, ())))),
+                    evidence=evidence(c, entity, year),
                 )
                 for c in self._programme_conditions[pid]
             }
@@ -358,8 +374,15 @@ class Engine:
             )
             routes = sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index)
             route = routes[0] if routes else None
-            if pid not in atoms.in_scope:
+            if reason == "entity_kind":  # no set of conditions can change what the entity is
+                missing, completes = (), ()
+            elif reason == "business_not_declared":  # every set starts with declaring the business
+                declared = scope_condition(programme, entity)
+                missing = tuple((declared, *s) for s in missing) if missing else ((declared,),)
+                completes = completes or (tuple(routes),)
+            if reason:
                 status = "out_of_scope"
+                route = None
             elif route:
                 status = "eligible"
             elif any(all(c.status == "unknown" for c in s) for s in missing):
@@ -379,9 +402,59 @@ class Engine:
                     missing_routes=completes,
                     preferences=tuple(conditions[c] for c in programme.preferences),
                     conditions=tuple(conditions.values()),
+                    scope_reason=reason,
                 )
             )
         return Assessment(entity, year, self.catalogue, tuple(results))
+
+
+def scope_reason(programme: Programme, entity: EntityFacts) -> ScopeReason:
+    """Why a programme is out of scope for an entity: its kind, else its declared business."""
+    return "business_not_declared" if entity.kind in programme.kinds else "entity_kind"
+
+
+def scope_condition(programme: Programme, entity: EntityFacts) -> ConditionResult:
+    """What brings a programme into scope for an entity of a kind it applies to: declaring one of
+    its business lines (not a catalogue clause: the programme's heading)."""
+    clause = Clause(programme.id, programme.zh, "programmes.md", 0)
+    condition = Condition(
+        f"{programme.id}/scope", programme.id, clause, "in_scope", ("business_lines",), programme.scope
+    )
+    return ConditionResult(condition, "failed", found=entity.business_lines)
+
+
+def evidence(condition: Condition, entity: EntityFacts, year: int) -> tuple[Evidence, ...]:
+    """The agreements an agreement condition considered (each with why it does or does not count)
+    and the assessor's finding a qualitative condition turns on, read from the facts."""
+    if condition.kind == "found":
+        finding = entity.findings.get(condition.subject[0])
+        if finding is None:
+            return ()
+        return (FindingEvidence(condition.subject[0], finding.value, finding.assessor, finding.date, finding.note),)
+    if condition.kind != "agreement_for":
+        return ()
+    minimum = condition.required[0]
+    assert isinstance(minimum, Months)
+    considered = []
+    for agreement in entity.agreements or ():
+        if agreement.counterparty_kind != condition.subject[0]:
+            continue
+        reasons = ["short"] * (agreement.months < minimum.value) + ["ended"] * (agreement.end.year < year - 1)
+        for flag in condition.flags:
+            value = getattr(agreement, flag)
+            if value is not True:
+                reasons.append(f"{flag}:{'unstated' if value is None else 'false'}")
+        considered.append(
+            AgreementEvidence(
+                agreement.counterparty,
+                agreement.counterparty_kind,
+                agreement.start,
+                agreement.end,
+                agreement.months,
+                tuple(reasons),
+            )
+        )
+    return tuple(considered)
 
 
 def _because(

@@ -1,33 +1,58 @@
 """Reading and validating fact files: YAML in, a typed `EntityFacts` out, or a `FactFileError`.
 
-Every problem names the file, the field (as a dotted path) and what is expected. All problems of
-a file are reported together; nothing is silently dropped.
+Every problem names the file, the line and column, the field (as a dotted path) and what is
+expected. All problems of a file are reported together (up to `MAX_PROBLEMS`); nothing is silently
+dropped. YAML is read by `pysvc.loader` within named limits; numbers and dates are read here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
+import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import vocabulary as vocab
-from .amounts import AmountError, Currency, Money, parse_count, parse_money
+from .amounts import AmountError, Currency, Money, parse_count, parse_money, shown
+from .loader import LIMITS, Document, Location, YamlProblem, join_path, read_yaml
 
 Figure = Money | int
 
+#: Years a fact file or --year may name.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+#: Problems reported per file; the rest are counted.
+MAX_PROBLEMS = 50
+#: What `check -` calls standard input.
+STDIN_SOURCE = "<stdin>"
+
 
 class FactFileError(ValueError):
-    """A fact file that cannot be used; `problems` holds one line per field."""
+    """A fact file that cannot be used; `problems` holds one ``field: what is expected`` line per
+    problem and `locations` the line and column of each, where the file shows one."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+    def __init__(self, source: str, problems: list[str], locations: list[Location | None] | None = None) -> None:
+        self.source = printable(source)
+        self.problems = [printable(problem) for problem in problems]
+        self.locations = locations or [None] * len(problems)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One report line per problem: ``file:line:column: field: what is expected``."""
+        located = zip(self.problems, self.locations, strict=True)
+        return [f"{self.source}:{at}: {p}" if at else f"{self.source}: {p}" for p, at in located]
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks, control and bidi characters escaped, so it cannot forge report lines."""
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -54,9 +79,13 @@ class Agreement:
     @property
     def months(self) -> int:
         """Whole months from start to end, the end day included (1 Jan–31 Dec is 12)."""
-        last = self.end + dt.timedelta(days=1)
-        months = (last.year - self.start.year) * 12 + last.month - self.start.month
-        return months - (1 if last.day < self.start.day else 0)
+        if (self.end.month, self.end.day) == (12, 31):  # the day after may be beyond dt.date.max
+            last = (self.end.year + 1, 1, 1)
+        else:
+            after = self.end + dt.timedelta(days=1)
+            last = (after.year, after.month, after.day)
+        months = (last[0] - self.start.year) * 12 + last[1] - self.start.month
+        return months - (1 if last[2] < self.start.day else 0)
 
 
 @dataclass(frozen=True)
@@ -91,12 +120,37 @@ ITEM_SECTIONS: dict[str, dict[str, vocab.Term]] = {
 class _Reader:
     """Collects problems while walking one fact file."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, locations: Mapping[str, Location] | None = None) -> None:
         self.source = source
+        self.locations = locations or {}
         self.problems: list[str] = []
+        self.where: list[Location | None] = []
+        self.dropped = 0
 
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}")
+    def problem(self, path: str, message: str | Callable[[], str], at: Location | None = None) -> None:
+        """Record a problem of the field at `path` (written at `at`, by default where `path` was);
+        a message that takes work to write (a hint) is given as a function, called only if shown."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.dropped += 1
+            return
+        self.problems.append(f"{printable(path)}: {message if isinstance(message, str) else message()}")
+        self.where.append(at or self._location(path))
+
+    def _location(self, path: str) -> Location | None:
+        """Where `path` was written, or else its closest written ancestor."""
+        while path:
+            if path in self.locations:
+                return self.locations[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.locations.get("")
+
+    def error(self) -> FactFileError:
+        problems, where = list(self.problems), list(self.where)
+        if self.dropped:
+            problems.append(f"(file): {self.dropped} more problem(s) not shown")
+            where.append(None)
+        return FactFileError(self.source, problems, where)
 
     def keys(self, path: str, mapping: object, allowed: Mapping[str, object]) -> dict[str, Any]:
         """The mapping, with unknown keys reported (with a 'did you mean' hint)."""
@@ -105,14 +159,18 @@ class _Reader:
             return {}
         for key in mapping:
             if str(key) not in allowed:
-                self.problem(_join(path, str(key)), f"unknown key{_hint(str(key), allowed)}")
+                self.problem(join_path(path, str(key)), lambda key=key: f"unknown key{_hint(str(key), allowed)}")
         return {str(k): v for k, v in mapping.items() if str(k) in allowed}
 
     def enum(self, path: str, value: object, allowed: Mapping[str, object]) -> str | None:
         if isinstance(value, str) and value in allowed:
             return value
-        choices = ", ".join(allowed)
-        self.problem(path, f"unknown value {value!r}{_hint(str(value), allowed)}; expected one of: {choices}")
+
+        def message() -> str:
+            hint = _hint(value, allowed) if isinstance(value, str) else ""
+            return f"unknown value {shown(value)}{hint}; expected one of: {', '.join(allowed)}"
+
+        self.problem(path, message)
         return None
 
     def enum_list(self, path: str, value: object, allowed: Mapping[str, object]) -> list[str]:
@@ -122,11 +180,17 @@ class _Reader:
         found = [self.enum(f"{path}[{i}]", v, allowed) for i, v in enumerate(value)]
         return [v for v in found if v is not None]
 
-    def text(self, path: str, value: object) -> str | None:
-        if isinstance(value, str) and value.strip():
-            return value
-        self.problem(path, f"expected text, got {_kind(value)}")
-        return None
+    def text(self, path: str, value: object, lines: bool = False) -> str | None:
+        """One line of text (`lines`: several), without control or bidi characters."""
+        if not (isinstance(value, str) and value.strip()):
+            self.problem(path, f"expected text, got {_kind(value)}")
+            return None
+        bad = _UNPRINTABLE.search(value.replace("\n", "").replace("\t", "") if lines else value)
+        if bad:
+            character = f"{shown(bad[0])} (U+{ord(bad[0]):04X} {unicodedata.name(bad[0], 'control')})"
+            self.problem(path, f"contains {character}; expected {'text' if lines else 'one line of text'}")
+            return None
+        return value
 
     def boolean(self, path: str, value: object) -> bool | None:
         if isinstance(value, bool):
@@ -135,22 +199,25 @@ class _Reader:
         return None
 
     def date(self, path: str, value: object) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            value = value.date()
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str):
+        why = ""
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
             try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.problem(path, f"expected a date such as 2023-01-31, got {_kind(value)}")
+                return dt.date.fromisoformat(value.strip())
+            except ValueError as exc:
+                why = f" ({exc})"
+        self.problem(path, f"expected a date such as 2023-01-31, got {_kind(value)}{why}")
         return None
 
     def year(self, path: str, value: object) -> int | None:
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and len(value) == 4 and value.isdecimal():
             value = int(value)
-        if isinstance(value, int) and not isinstance(value, bool) and 1990 <= value <= 2100:
+        if isinstance(value, int) and not isinstance(value, bool) and FIRST_YEAR <= value <= LAST_YEAR:
             return value
-        self.problem(path, f"expected a year such as 2024, got {_kind(value)}")
+        self.problem(path, f"expected a year from {FIRST_YEAR} to {LAST_YEAR} such as 2024, got {_kind(value)}")
         return None
 
     def parsed(self, path: str, parse: Callable[[], Figure]) -> Figure | None:
@@ -165,46 +232,84 @@ def _kind(value: object) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool | int | float | str):
-        return repr(value)
+        return shown(value)
     return type(value).__name__
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+_STOP_WORDS = frozenset({"and", "or", "of", "the", "a", "an", "incl", "for", "to", "in", "by"})
 
 
-def _hint(key: str, allowed: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def _words(text: str) -> frozenset[str]:
+    """English words of a key or label, lower case, plural `s` dropped: `legal_services` -> legal, service."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOP_WORDS)
+
+
+def _likeness(given: str, key: str, term: object) -> float:
+    """How well `given` names `key`: by spelling, by English words, or by its 中文 label."""
+    score = difflib.SequenceMatcher(None, given, key).ratio()
+    if isinstance(term, vocab.Term):
+        words, named = _words(given), _words(f"{key} {term.en}")
+        if words and named:
+            score = max(score, len(words & named) / len(words | named), 0.9 * (words <= named))
+        if not given.isascii():
+            label = re.sub(r"（.*?）", "", term.zh)
+            score = max(score, difflib.SequenceMatcher(None, given, label).ratio(), 0.9 * (given in term.zh))
+    return score
+
+
+def _hint(given: str, allowed: Mapping[str, object], cutoff: float = 0.6) -> str:
+    """A 'did you mean' for a key or value not in `allowed`, or nothing when none is close."""
+    if len(given) > 100:
+        return ""
+    scored = [(_likeness(given, key, term), key) for key, term in allowed.items()]
+    best, key = max(scored, key=lambda item: item[0], default=(0.0, ""))
+    return f" (did you mean {key!r}?)" if best >= cutoff else ""
+
+
+def read_text(path: str | Path, max_bytes: int = LIMITS.max_bytes) -> str:
+    """The UTF-8 text of a file (`-`: standard input), read no further than `max_bytes`."""
+    source = str(path)
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(path, "rb") as stream:
+                data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise FactFileError(_source(path), [f"(file): cannot read the file ({exc.strerror or exc})"]) from None
+    if len(data) > max_bytes:
+        raise FactFileError(_source(path), [f"(file): more than {max_bytes:,} bytes: over the size limit"])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FactFileError(_source(path), ["(file): not UTF-8 text"]) from None
+
+
+def _source(path: str | Path) -> str:
+    return STDIN_SOURCE if str(path) == "-" else str(path)
 
 
 def load_fact_file(path: str | Path) -> EntityFacts:
-    """Read, parse and validate one fact file."""
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FactFileError(source, [f"cannot read the file ({exc.strerror})"]) from None
-    except UnicodeDecodeError:
-        raise FactFileError(source, ["the file is not UTF-8 text"]) from None
-    return parse_fact_text(text, source)
+    """Read, parse and validate one fact file (`-`: standard input)."""
+    return parse_fact_text(read_text(path), _source(path))
 
 
 def parse_fact_text(text: str, source: str = "<facts>") -> EntityFacts:
     """Parse and validate fact-file YAML text."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise FactFileError(source, [f"{where}malformed YAML ({problem})"]) from None
-    return validate_facts(data, source)
+        document = read_yaml(text)
+    except YamlProblem as exc:
+        raise FactFileError(source, [f"(file): {exc.message}"], [exc.location]) from None
+    return validate_facts(document.data, source, document)
 
 
-def validate_facts(data: object, source: str = "<facts>") -> EntityFacts:
-    """Validate already-parsed YAML data."""
-    r = _Reader(source)
+def validate_facts(data: object, source: str = "<facts>", document: Document | None = None) -> EntityFacts:
+    """Validate already-parsed YAML data (`document`: where each path was written, and the
+    problems found while reading it)."""
+    r = _Reader(source, document.locations if document else None)
+    for path, message, at in document.problems if document else ():
+        r.problem(path, message, at)
     top = r.keys("", data, vocab.TOP_LEVEL) if data is not None else {}
     if data is None:
         r.problem("(file)", "empty; a fact file needs at least `entity: {name: …, kind: …}`")
@@ -220,7 +325,7 @@ def validate_facts(data: object, source: str = "<facts>") -> EntityFacts:
     legal = entity.get("independent_legal_person")
     legal_person = r.boolean("entity.independent_legal_person", legal) if legal is not None else None
     year = r.year("year", top["year"]) if "year" in top else None
-    catalogue = str(top["catalogue"]) if "catalogue" in top else None
+    catalogue = _catalogue(r, top["catalogue"]) if "catalogue" in top else None
     lines = r.enum_list("business_lines", top.get("business_lines", []), vocab.BUSINESS_LINES)
     items = {
         section: frozenset(r.enum_list(section, top[section], terms))
@@ -228,7 +333,7 @@ def validate_facts(data: object, source: str = "<facts>") -> EntityFacts:
         if section in top
     }
     facts = EntityFacts(
-        source=source,
+        source=printable(source),
         name=name or "",
         kind=kind or "",
         year=year,
@@ -243,8 +348,14 @@ def validate_facts(data: object, source: str = "<facts>") -> EntityFacts:
         findings=_findings(r, top.get("findings", {})),
     )
     if r.problems:
-        raise FactFileError(source, r.problems)
+        raise r.error()
     return facts
+
+
+def _catalogue(r: _Reader, value: object) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return r.text("catalogue", value)
 
 
 def _figures(r: _Reader, raw: object) -> dict[int, dict[str, Figure]]:
@@ -326,7 +437,7 @@ def _findings(r: _Reader, raw: object) -> dict[str, Finding]:
         verdict = r.boolean(f"{path}.value", detail["value"])
         when = r.date(f"{path}.date", detail["date"]) if "date" in detail else None
         assessor = r.text(f"{path}.assessor", detail["assessor"]) if "assessor" in detail else None
-        note = r.text(f"{path}.note", detail["note"]) if "note" in detail else None
+        note = r.text(f"{path}.note", detail["note"], lines=True) if "note" in detail else None
         if verdict is not None:
             result[topic] = Finding(verdict, assessor, when, note)
     return result

@@ -58,12 +58,12 @@ def kb_dir(catalogue: str | None = None) -> Path:
     if name in catalogue_versions():
         return kb_root() / name
     draft = Path(name)
-    if draft.is_dir() and any(draft.glob("*.lp")):
+    if (draft / "common.lp").is_file():
         return draft
     known = ", ".join(catalogue_versions()) or "none"
     raise CatalogueNotFound(
         f"no knowledge base for catalogue {name!r}: neither a version under {kb_root()} (known: {known}) "
-        "nor a folder of .lp files"
+        "nor a KB folder (with common.lp)"
     )
 
 

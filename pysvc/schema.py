@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import vocabulary as vocab
+from .amounts import NUMBER_PATTERN
 from .facts import ITEM_SECTIONS
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "facts.schema.json"
@@ -37,7 +38,7 @@ _AMOUNT: dict[str, Any] = {
 _COUNT: dict[str, Any] = {
     "oneOf": [
         {"type": "integer", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*\d[\d,]*(\.\d+)?\s*[千万亿]?\s*$"},
+        {"type": "string", "pattern": rf"^\s*{NUMBER_PATTERN}\s*[千万亿]?\s*$"},
     ]
 }
 _DATE: dict[str, Any] = {"type": "string", "format": "date"}
@@ -151,13 +152,58 @@ _CONDITION: dict[str, Any] = {
             "required": ["id", "text"],
         },
         "description": {"type": "string"},
+        "readings": {"type": "array", "items": {"type": "string"}},
+        "about_applicant": {"type": "boolean"},
         "status": {"enum": ["met", "failed", "unknown"]},
         "found": {"type": "array"},
         "required": {"type": "array"},
         "gap": {},
+        "evidence": {"type": "array", "items": {"oneOf": [{"$ref": "#/$defs/agreement"}, {"$ref": "#/$defs/finding"}]}},
         "collect": {"type": "array", "items": {"type": "string"}},
     },
-    "required": ["id", "clause", "description", "status", "found", "required", "gap", "collect"],
+    "required": [
+        "id",
+        "clause",
+        "description",
+        "readings",
+        "about_applicant",
+        "status",
+        "found",
+        "required",
+        "gap",
+        "evidence",
+        "collect",
+    ],
+    "additionalProperties": False,
+}
+
+_NULLABLE_TEXT = {"type": ["string", "null"]}
+_AGREEMENT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"const": "agreement"},
+        "counterparty": {"type": "string"},
+        "counterparty_kind": {"type": "string"},
+        "start": {"type": "string", "format": "date"},
+        "end": {"type": "string", "format": "date"},
+        "months": {"type": "integer"},
+        "counts": {"type": "boolean"},
+        "reasons": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["type", "counterparty", "counterparty_kind", "start", "end", "months", "counts", "reasons"],
+    "additionalProperties": False,
+}
+_FINDING: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"const": "finding"},
+        "topic": {"type": "string"},
+        "value": {"type": "boolean"},
+        "assessor": _NULLABLE_TEXT,
+        "date": _NULLABLE_TEXT,
+        "note": _NULLABLE_TEXT,
+    },
+    "required": ["type", "topic", "value", "assessor", "date", "note"],
     "additionalProperties": False,
 }
 
@@ -172,14 +218,27 @@ def result_schema() -> dict[str, Any]:
             "id": {"type": "string"},
             "title": title,
             "status": {"enum": ["eligible", "not_eligible", "undetermined", "out_of_scope"]},
+            "scope_reason": {"enum": ["entity_kind", "business_not_declared", None]},
             "route": {"type": ["string", "null"]},
             "route_title": {"oneOf": [title, {"type": "null"}]},
             "because": conditions,
             "missing": {"type": "array", "items": conditions},
             "missing_routes": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
             "preferences": conditions,
+            "conditions": conditions,
         },
-        "required": ["id", "title", "status", "route", "because", "missing", "missing_routes", "preferences"],
+        "required": [
+            "id",
+            "title",
+            "status",
+            "scope_reason",
+            "route",
+            "because",
+            "missing",
+            "missing_routes",
+            "preferences",
+            "conditions",
+        ],
         "additionalProperties": False,
     }
     return {
@@ -189,6 +248,7 @@ def result_schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "schema": {"const": "svctrade.result/1"},
+            "svctrade": {"type": "string"},
             "catalogue": {"type": "string"},
             "year": {"type": "integer"},
             "last_year": {"type": "integer"},
@@ -205,9 +265,9 @@ def result_schema() -> dict[str, Any]:
             },
             "programmes": {"type": "array", "items": programme},
         },
-        "required": ["schema", "catalogue", "year", "last_year", "interpretations", "entity", "programmes"],
+        "required": ["schema", "svctrade", "catalogue", "year", "last_year", "interpretations", "entity", "programmes"],
         "additionalProperties": False,
-        "$defs": {"condition": _CONDITION},
+        "$defs": {"condition": _CONDITION, "agreement": _AGREEMENT, "finding": _FINDING},
     }
 
 

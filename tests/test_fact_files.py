@@ -24,38 +24,37 @@ figures:
 
 
 @pytest.mark.parametrize(
-    ("text", "field", "expected"),
+    ("text", "where", "expected"),
     [
-        ("year: 2024\nentity: {name: x, kind: enterprise\n", "line", "malformed YAML"),
-        (GOOD.replace("revenue: 9000万元", "revenue: [9000]"), "figures.2023.revenue", "expected an amount"),
-        (GOOD.replace("guests: 1000", "guests: many"), "figures.2023.guests", "whole number"),
-        (GOOD.replace("9000万元", "-9000万元"), "figures.2023.revenue", "negative amount"),
-        (GOOD.replace("9000万元", "9000万圆"), "figures.2023.revenue", "cannot read"),
-        (GOOD.replace("9000万元", "90000000"), "figures.2023.revenue", "missing currency"),
-        (GOOD.replace("9000万元", "9000万美元"), "figures.2023.revenue", "never converts currencies"),
-        (GOOD.replace("revenue:", "revenu:"), "figures.2023.revenu", "did you mean 'revenue'"),
-        (GOOD.replace("business_lines", "busines_lines"), "busines_lines", "did you mean 'business_lines'"),
-        (GOOD.replace("star_rated_hotel", "star_hotel"), "business_lines[0]", "unknown value 'star_hotel'"),
-        (GOOD.replace("kind: enterprise", "kind: company"), "entity.kind", "expected one of"),
-        (GOOD.replace("year: 2024", "year: next"), "year", "expected a year"),
+        ("year: 2024\nentity: {name: x, kind: enterprise\n", "3:1", "malformed YAML"),
+        (GOOD.replace("revenue: 9000万元", "revenue: [9000]"), "5:10: figures.2023.revenue", "expected an amount"),
+        (GOOD.replace("guests: 1000", "guests: many"), "5:27: figures.2023.guests", "whole number"),
+        (GOOD.replace("9000万元", "-9000万元"), "5:10: figures.2023.revenue", "negative amount"),
+        (GOOD.replace("9000万元", "9000万圆"), "5:10: figures.2023.revenue", "cannot read"),
+        (GOOD.replace("9000万元", "90000000"), "5:10: figures.2023.revenue", "missing currency"),
+        (GOOD.replace("9000万元", "9000万美元"), "5:10: figures.2023.revenue", "never converts currencies"),
+        (GOOD.replace("revenue:", "revenu:"), "5:10: figures.2023.revenu", "did you mean 'revenue'"),
+        (GOOD.replace("business_lines", "busines_lines"), "3:1: busines_lines", "did you mean 'business_lines'"),
+        (GOOD.replace("star_rated_hotel", "star_hotel"), "3:18: business_lines[0]", "unknown value 'star_hotel'"),
+        (GOOD.replace("kind: enterprise", "kind: company"), "2:30: entity.kind", "expected one of"),
+        (GOOD.replace("year: 2024", "year: next"), "1:1: year", "expected a year"),
         (
             GOOD + "findings: {specialty_brand: yes please}\n",
-            "findings.specialty_brand",
+            "6:12: findings.specialty_brand",
             "expected a mapping",
         ),
         (
             GOOD + "agreements: [{counterparty: A, counterparty_kind: client, start: 2024-01-01, end: 2023-01-01}]\n",
-            "agreements[0].end",
+            "6:78: agreements[0].end",
             "before it starts",
         ),
     ],
 )
-def test_each_bad_field_is_named_with_what_is_expected(text: str, field: str, expected: str) -> None:
+def test_each_bad_field_is_named_with_line_column_and_what_is_expected(text: str, where: str, expected: str) -> None:
     with pytest.raises(FactFileError) as caught:
         parse_fact_text(text, "facts/bad.yaml")
     message = str(caught.value)
-    assert message.startswith("facts/bad.yaml: ")
-    assert field in message
+    assert message.startswith(f"facts/bad.yaml:{where}: ")
     assert expected in message
 
 
@@ -98,7 +97,7 @@ def test_a_missing_year_is_an_error_not_today(tmp_path: Path, runner: CliRunner)
 def test_a_missing_file_is_reported_plainly(runner: CliRunner) -> None:
     result = runner.invoke(app, ["check", "no/such/file.yaml"])
     assert result.exit_code == 2
-    assert "no/such/file.yaml: cannot read the file" in result.output
+    assert "no/such/file.yaml: (file): cannot read the file" in result.output
 
 
 def test_in_a_batch_the_bad_record_is_reported_and_the_rest_answered(tmp_path: Path, runner: CliRunner) -> None:
