@@ -287,8 +287,7 @@ class Engine:
                     wrap = {"share_at_least": Percent, "agreement_for": Months}.get(kind)
                     required[cid].append(wrap(value) if wrap else value)  # type: ignore[arg-type]
         years = {args[0].string: args[2].number for kind in _WINDOWS for args in atoms[kind]}
-        annual_window = next((args[0].number for args in atoms["annual_window"]), None)
-        years.update({args[0].string: annual_window for args in atoms["annual_at_least"]})
+        years.update({args[0].string: args[1].number for args in atoms["annual_window"]})
         flags: dict[str, list[str]] = defaultdict(list)
         for c, flag in atoms["agreement_flag_required"]:
             flags[c.string].append(flag.name)

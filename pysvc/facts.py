@@ -347,9 +347,37 @@ def validate_facts(data: object, source: str = "<facts>", document: Document | N
         agreements=_agreements(r, top["agreements"]) if "agreements" in top else None,
         findings=_findings(r, top.get("findings", {})),
     )
+    _contradictions(r, facts)
     if r.problems:
         raise r.error()
     return facts
+
+
+def _contradictions(r: _Reader, facts: EntityFacts) -> None:
+    """Figures and findings that cannot all be true (vocabulary.COUNT_EARNS, PART_OF, FINDING_ABOUT_ITEM)."""
+    for year, figures in facts.figures.items():
+        for count, amount in vocab.COUNT_EARNS:
+            if figures.get(count) == 0 and _positive(figures.get(amount)):
+                r.problem(f"figures.{year}.{amount}", f"a positive amount beside {count}: 0; correct one of them")
+        for part, whole in vocab.PART_OF:
+            if part in figures and whole in figures and _exceeds(figures[part], figures[whole]):
+                r.problem(f"figures.{year}.{part}", f"exceeds {whole} of the same year, of which it is a part")
+    for topic, (section, item) in vocab.FINDING_ABOUT_ITEM.items():
+        finding = facts.findings.get(topic)
+        if finding is None or not finding.value:
+            continue
+        if item not in facts.items.get(section, ()):
+            r.problem(f"findings.{topic}", f"is about an item the file must list: add `{item}` to `{section}`")
+        if not finding.note:
+            r.problem(f"findings.{topic}.note", "missing; name the certification or item the finding is about")
+
+
+def _positive(value: Figure | None) -> bool:
+    return value is not None and (value.amount if isinstance(value, Money) else value) > 0
+
+
+def _exceeds(part: Figure, whole: Figure) -> bool:
+    return (part.amount if isinstance(part, Money) else part) > (whole.amount if isinstance(whole, Money) else whole)
 
 
 def _catalogue(r: _Reader, value: object) -> str | None:

@@ -59,6 +59,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "year": ("申请年度", "application year"),
     "last_year": ("上年度", "last year"),
     "because": ("依据（路径：{route}）", "because (route: {route})"),
+    "by_year": (
+        "（标 ✘ 的各项为同一“每年度”条款的可选项：单项并非每年达到，但每一年都至少有一项达到，该项条件即已满足）",
+        "(the ✘ items are alternatives of one 'every year' clause: none is met in every year alone, "
+        "but each year at least one of them is, which meets the clause)",
+    ),
     "missing": ("缺少的条件（满足任一组即可符合）", "missing conditions (meeting any one set makes it eligible)"),
     "set": ("方案", "set"),
     "completes": ("完成路径：{routes}", "completes: {routes}"),
@@ -699,6 +704,8 @@ def programme_text(view: ProgrammeView, lang: str, clause_text: bool) -> list[st
     if view.route:
         lines.append(f"  {word('because', lang, route=view.route)}:")
         lines.extend(block(view.because, "    "))
+        if any(c.status == "failed" for c in view.because):  # a 每年度 group met by another member each year
+            lines.append(f"    {word('by_year', lang)}")
     if view.sets or view.no_set:
         lines.append(f"  {word('missing', lang)}:")
     if view.no_set:

@@ -443,6 +443,11 @@ REGISTERED_SCOPE = _index(
     Term("advertising_design", "广告设计", "advertising design"),
     Term("advertising_agency", "广告代理", "advertising agency"),
     Term("advertising_publishing", "广告发布", "advertising publishing"),
+    Term(
+        "other_advertising",
+        "其他广告事项（名称写入评审认定 other_advertising_item 的说明）",
+        "another advertising item (named in the finding's note)",
+    ),
 )
 
 DISTRICTS = _index(
@@ -476,8 +481,18 @@ FINDINGS = _index(
     ),
     Term(
         "well_known_cultural_fairs",
-        "所组织参加的境外国际文化交易类展览推介活动为知名活动",
-        "the overseas cultural-trade fairs attended are well known",
+        "所计境外国际文化交易类展览推介活动中，每年至少 2 次为知名活动",
+        "of the overseas cultural-trade fairs counted, at least two a year are well known",
+    ),
+    Term(
+        "other_advertising_item",
+        "营业执照经营范围所列其他事项属广告事项（说明中写明事项名称）",
+        "the other registered-scope item is an advertising matter (named in the note)",
+    ),
+    Term(
+        "brand_franchise_mode",
+        "以品牌特许经营或品牌代理的模式在境外发展品牌直营店或加盟店",
+        "overseas stores developed under the brand by franchising or brand agency",
     ),
     Term(
         "stable_channels_and_market",
@@ -620,6 +635,27 @@ FINDINGS = _index(
         "strong service-trade competitiveness and clustering",
     ),
 )
+
+#: Figures of one year that contradict each other, rejected when a file is read.
+#: (count, amount): a stated count of 0 beside a positive amount earned by what it counts.
+COUNT_EARNS = (
+    ("overseas_hotels", "overseas_hotel_revenue"),
+    ("overseas_branches", "overseas_branch_revenue"),
+)
+#: (part, whole): the part cannot exceed the whole it is part of.
+PART_OF = (
+    ("freight_forwarding_revenue", "revenue"),
+    ("foreign_guests", "guests"),
+    ("foreign_exhibitors", "exhibitors"),
+    ("foreign_visitors", "visitors"),
+    ("college_staff", "staff"),
+    ("overseas_branch_revenue", "overseas_establishment_revenue"),
+)
+#: A finding of true that is about an item the file must list (section, item), and name in its note.
+FINDING_ABOUT_ITEM = {
+    "other_quality_certification": ("certifications", "other_international"),
+    "other_advertising_item": ("registered_scope", "other_advertising"),
+}
 
 #: Top-level keys of a fact file.
 TOP_LEVEL = _index(

@@ -145,3 +145,57 @@ def test_any_data_is_either_valid_facts_or_a_fact_file_error(data: dict) -> None
         assert error.problems and all(isinstance(p, str) for p in error.problems)
     else:
         assert facts.source == "fuzz.yaml"
+
+
+@pytest.mark.parametrize(
+    ("figures", "field", "expected"),
+    [
+        (
+            "{overseas_hotels: 0, overseas_hotel_revenue: 60万美元}",
+            "overseas_hotel_revenue",
+            "beside overseas_hotels: 0",
+        ),
+        (
+            "{overseas_branches: 0, overseas_branch_revenue: 35万美元}",
+            "overseas_branch_revenue",
+            "overseas_branches: 0",
+        ),
+        (
+            "{overseas_branch_revenue: 35万美元, overseas_establishment_revenue: 10万美元}",
+            "overseas_branch_revenue",
+            "exceeds overseas_establishment_revenue",
+        ),
+        ("{guests: 1000, foreign_guests: 1001}", "foreign_guests", "exceeds guests"),
+        ("{staff: 10, college_staff: 11}", "college_staff", "exceeds staff"),
+    ],
+)
+def test_figures_that_contradict_each_other_are_rejected(figures: str, field: str, expected: str) -> None:
+    text = f"year: 2024\nentity: {{name: x, kind: enterprise}}\nfigures:\n  2023: {figures}\n"
+    with pytest.raises(FactFileError) as caught:
+        parse_fact_text(text, "c.yaml")
+    assert f"figures.2023.{field}: " in str(caught.value)
+    assert expected in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "certifications: [dcmm]\nfindings: {other_quality_certification: {value: true, note: TMMi}}",
+            "add `other_international`",
+        ),
+        (
+            "certifications: [other_international]\nfindings: {other_quality_certification: true}",
+            "name the certification",
+        ),
+        (
+            "registered_scope: [advertising_design]\nfindings: {other_advertising_item: {value: true, note: 广告策划}}",
+            "add `other_advertising`",
+        ),
+    ],
+)
+def test_a_finding_about_another_listed_item_needs_the_item_and_its_name(extra: str, expected: str) -> None:
+    text = f"year: 2024\nentity: {{name: x, kind: enterprise}}\n{extra}\n"
+    with pytest.raises(FactFileError) as caught:
+        parse_fact_text(text, "c.yaml")
+    assert expected in str(caught.value)
