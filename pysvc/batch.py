@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -105,30 +104,3 @@ def _assessed(
         if len(batch) == 1:
             return [exc if isinstance(exc, FactFileError) else unexpected(batch[0].source, "assessed", exc)]
         return [result for entity in batch for result in _assessed(engine, [entity], year, explain_all)]
-
-
-@dataclass(frozen=True)
-class OutcomeChange:
-    """One programme whose status differs between two engines for the same fact file."""
-
-    source: str
-    programme: str
-    before: str
-    after: str
-
-
-def outcome_changes(
-    before: Engine, after: Engine, paths: Iterable[str | Path], year: int | None = None
-) -> Iterator[OutcomeChange | FactFileError]:
-    """Every status that changes from `before` to `after` (two catalogue versions or two readings);
-    a programme present in one version only is `absent` in the other."""
-    paths = list(paths)
-    for old, new in zip(assess_files(before, paths, year), assess_files(after, paths, year), strict=True):
-        if isinstance(old, FactFileError) or isinstance(new, FactFileError):
-            yield old if isinstance(old, FactFileError) else new  # type: ignore[misc]
-            continue
-        was = {r.programme.id: r.status for r in old.programmes}
-        now = {r.programme.id: r.status for r in new.programmes}
-        for pid in [*was, *(p for p in now if p not in was)]:
-            if was.get(pid, "absent") != now.get(pid, "absent"):
-                yield OutcomeChange(old.entity.source, pid, was.get(pid, "absent"), now.get(pid, "absent"))

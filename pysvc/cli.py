@@ -9,20 +9,21 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import asdict, astuple, fields, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 
 from . import __version__
-from .batch import assess_files, outcome_changes
-from .cases import CaseRunner, load_cases
+from .batch import assess_files, expand_paths
+from .cases import Case, CaseRunner, Coverage, CoverageRow, Discrepancy, junit_report, load_cases
 from .docs import stale_files, write_files
 from .engine import Engine, InterpretationError
 from .facts import FIRST_YEAR, LAST_YEAR, FactFileError
-from .kb import DEFAULT_CATALOGUE, CatalogueNotFound
+from .kb import CatalogueNotFound
 from .lint import lint as lint_kb
 from .render import (
     assessment_json,
@@ -34,9 +35,11 @@ from .render import (
 )
 from .report import render_report
 from .results import Assessment
+from .revision import CatalogueChange, OutcomeChange, catalogue_changes, outcome_changes
+from .revision import new_version as scaffold_version
 
 app = typer.Typer(
-    help="svctrade: eligibility under the Shanghai Service Trade Promotion Guidance Catalogue (2023), "
+    help="svctrade: eligibility under the Shanghai Service Trade Promotion Guidance Catalogue, "
     "with clause-cited reasons and every minimal set of missing conditions.",
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help: no type labels on flags, no cut lines at 80 columns
@@ -50,17 +53,24 @@ class Format(StrEnum):
     jsonl = "jsonl"
 
 
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
 CatalogueOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--catalogue",
         metavar="VERSION|PATH",
-        help="Catalogue version shipped with svctrade, or a path to a draft folder (with a /).",
+        help="Catalogue version (a folder of kb/) or the path of a KB folder (a draft revision); "
+        "default: the newest version shipped.",
+        show_default=False,
     ),
 ]
 YearOption = Annotated[
@@ -105,21 +115,28 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _engine(catalogue: str, interpretation: list[str] | None) -> Engine:
+def _engine(catalogue: str | None, interpretation: list[str] | None) -> Engine:
+    return _runner(catalogue, interpretation).engine({})
+
+
+def _runner(catalogue: str | None, interpretation: list[str] | None) -> CaseRunner:
+    """A runner of one catalogue under the readings given (checked: a bad one is a usage error)."""
     readings = {}
     for item in interpretation or []:
         name, sep, value = item.partition("=")
         if not sep or not name or not value:
             raise _fail(f"--interpretation takes NAME=VALUE, got {item!r}")
         readings[name.strip()] = value.strip()
-    if not catalogue.strip():
+    if catalogue is not None and not catalogue.strip():
         raise _fail("--catalogue needs a catalogue version, e.g. --catalogue 2023")
+    runner = CaseRunner(catalogue, readings)
     try:
-        return Engine(catalogue, readings)
+        runner.engine({})
     except (InterpretationError, CatalogueNotFound) as exc:
         raise _fail(str(exc)) from None
     except (OSError, RuntimeError) as exc:  # a knowledge base that is incomplete or does not parse
         raise _fail(f"cannot load the knowledge base of catalogue {catalogue!r}: {exc}") from None
+    return runner
 
 
 def _check_programmes(engine: Engine, programme: list[str]) -> None:
@@ -151,7 +168,7 @@ def check(
         bool, typer.Option("--all", help="Also explain programmes outside the declared business lines.")
     ] = False,
     interpretation: InterpretationOption = None,
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """Assess fact files against every programme: verdict, reasons, minimal missing sets.
 
@@ -214,7 +231,7 @@ def explain(
     year: YearOption = None,
     lang: LangOption = Lang.zh,
     interpretation: InterpretationOption = None,
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """The full why / why-not of one programme, with the clause text of every condition cited.
 
@@ -246,7 +263,7 @@ def report(
     ] = None,
     year: YearOption = None,
     interpretation: InterpretationOption = None,
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """A report to print and attach to an opinion: summary of verdicts, then each programme in scope
     with its conditions, minimal sets, evidence, preferences and clause text.
@@ -275,7 +292,7 @@ def programmes(
         Format, typer.Option("--format", "-f", help="text, json (one array) or jsonl (one programme a line).")
     ] = Format.text,
     lang: LangOption = Lang.zh,
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """List the programmes: id, chapter, title.
 
@@ -299,7 +316,7 @@ def programmes(
 def interpretations(
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
     lang: LangOption = Lang.zh,
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """List the named readings of open questions: the question, each value's meaning, the default.
 
@@ -313,15 +330,17 @@ def interpretations(
 
 
 @app.command()
-def lint(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
-    """Check the knowledge base against the catalogue text: coverage, verbatim clauses, witnesses.
+def lint(catalogue: CatalogueOption = None) -> None:
+    """Check the knowledge base against the catalogue text: coverage, verbatim clauses, thresholds
+    against the figures of their clauses, headers, witnesses.
 
     Example: svctrade lint --catalogue 2023
     """
-    problems = lint_kb(catalogue, _engine(catalogue, None))
+    engine = _engine(catalogue, None)
+    problems = lint_kb(catalogue, engine)
     for problem in problems:
         typer.echo(problem)
-    typer.echo(f"{len(problems)} problem(s)" if problems else f"kb/{catalogue}: no problems")
+    typer.echo(f"{len(problems)} problem(s)" if problems else f"catalogue {engine.version}: no problems")
     if problems:
         raise typer.Exit(1)
 
@@ -329,46 +348,129 @@ def lint(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
 @app.command()
 def test(
     files: Annotated[
-        list[Path], typer.Argument(metavar="FILE", help="YAML case files (see pysvc/cases.py).", show_default=False)
+        list[Path],
+        typer.Argument(
+            metavar="FILE", help="YAML case files (see pysvc/cases.py), or folders of them.", show_default=False
+        ),
     ],
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("-k", help="Only cases whose name contains this text (any case; repeatable: all must match)."),
+    ] = None,
+    output: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")] = TextOrJson.text,
+    junit_xml: Annotated[Path | None, typer.Option("--junit-xml", help="Also write a JUnit XML report here.")] = None,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Per condition met/failed/unknown and per route taken by some case.")
+    ] = False,
 ) -> None:
     """Run regression cases: expected outcomes and explanations, each case named by a sentence.
 
-    Example: svctrade test tests/cases/ch02.yaml --catalogue 2023
+    Example: svctrade test tests/cases --catalogue 2023 -k hotel --coverage
     """
-    _engine(catalogue, None)  # an unknown catalogue is a usage error before any case runs
-    runner = CaseRunner(catalogue)
-    failures = total = 0
-    for path in files:
+    runner = _runner(catalogue, None)  # an unknown catalogue is a usage error before any case runs
+    cases = []
+    for path in expand_paths(files):
         try:
-            cases = load_cases(path)
-        except (OSError, ValueError, KeyError) as exc:
+            cases += load_cases(path)
+        except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
             raise _fail(f"{path}: cannot read cases ({exc})") from None
-        for case in cases:
-            try:
-                problems = runner.run(case)
-            except InterpretationError as exc:
-                raise _fail(f"{case.source}: {exc}") from None
-            total += 1
-            failures += bool(problems)
-            typer.echo(f"{'FAIL' if problems else 'ok  '} {case.name}")
-            for problem in problems:
-                typer.echo(f"       {problem}")
-    typer.echo(f"{total - failures} passed, {failures} failed")
+    words = [k.casefold() for k in keyword or []]
+    cases = [c for c in cases if all(w in c.name.casefold() for w in words)]
+    bar = output is TextOrJson.text and sys.stderr.isatty()
+    encoded = runner.engine({}).catalogue
+    tally = Coverage(encoded)
+    outcomes: list[tuple[Case, list[Discrepancy]]] = []
+    with typer.progressbar(length=len(cases), label="cases", file=sys.stderr, hidden=not bar) as progress:
+        try:
+            for case, assessment, problems in runner.run_all(cases):
+                outcomes.append((case, problems))
+                tally.add(case, assessment)
+                progress.update(1)
+                if output is TextOrJson.text and not bar:
+                    typer.echo("\n".join(_case_lines(case, problems)))
+        except InterpretationError as exc:
+            raise _fail(str(exc)) from None
+    failures = sum(bool(p) for _, p in outcomes)
+    if output is TextOrJson.json:
+        document = {
+            "catalogue": encoded.version,
+            "passed": len(outcomes) - failures,
+            "failed": failures,
+            "cases": [_case_json(c, p) for c, p in outcomes],
+        }
+        if coverage:
+            document["coverage"] = tally.as_json()
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for case, problems in outcomes if bar else ():
+            if problems:
+                typer.echo("\n".join(_case_lines(case, problems)))
+        if coverage:
+            typer.echo("\n".join(_coverage_lines(tally)))
+        typer.echo(f"{len(outcomes) - failures} passed, {failures} failed")
+    if junit_xml:
+        junit_xml.write_text(junit_report(encoded.version, outcomes), encoding="utf-8")
     if failures:
         raise typer.Exit(1)
 
 
+def _case_lines(case: Case, problems: list[Discrepancy]) -> list[str]:
+    if not problems:
+        return [f"ok   {case.name}"]
+    return [f"FAIL {case.name}", f"       at {case.source}", *(f"       {p}" for p in problems)]
+
+
+def _case_json(case: Case, problems: list[Discrepancy]) -> dict:
+    return {
+        "name": case.name,
+        "file": case.file,
+        "line": case.line,
+        "passed": not problems,
+        "discrepancies": [asdict(p) for p in problems],
+    }
+
+
+def _coverage_lines(tally: Coverage) -> list[str]:
+    widths = (10, 11, 6, 8, 9, 7, 8, 7)
+    head = ("programme", "conditions", "met", "failed", "unknown", "all", "routes", "taken")
+    rows = tally.rows()
+    totals = ["total", *(sum(getattr(r, f.name) for r in rows) for f in fields(CoverageRow)[1:])]
+    lines = [
+        "coverage: conditions some case has met, failed, unknown, and in every state it can have (all; a condition",
+        "on business lines is never unknown); routes some case takes",
+    ]
+    for row in [head, *(astuple(r) for r in rows), totals]:
+        lines.append(
+            "  " + f"{row[0]:<{widths[0]}}" + "".join(f"{v:>{w}}" for v, w in zip(row[1:], widths[1:], strict=True))
+        )
+    conditions, complete, routes, taken = totals[1], totals[5], totals[6], totals[7]
+    lines.append(
+        f"  {complete} of {conditions} conditions reach every state ({100 * complete // max(conditions, 1)} %); "
+        f"{taken} of {routes} routes taken ({100 * taken // max(routes, 1)} %)"
+    )
+    missing = tally.missing()
+    return [*lines, "missing:" if missing else "nothing missing", *(f"  {m}" for m in missing)]
+
+
 @app.command()
 def diff(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Fact files (YAML).", show_default=False)],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="FILE", help="Fact files or case files (YAML), or folders of them.", show_default=False),
+    ] = None,
     base: Annotated[
-        str, typer.Option("--base", metavar="VERSION|PATH", help="Catalogue version before.")
-    ] = DEFAULT_CATALOGUE,
+        str | None,
+        typer.Option(
+            "--base", metavar="VERSION|PATH", help="Catalogue before: a version or a KB folder; default: the newest."
+        ),
+    ] = None,
     head: Annotated[
-        str, typer.Option("--head", metavar="VERSION|PATH", help="Catalogue version after.")
-    ] = DEFAULT_CATALOGUE,
+        str | None,
+        typer.Option(
+            "--head", metavar="VERSION|PATH", help="Catalogue after: a version or a KB folder; default: the newest."
+        ),
+    ] = None,
     base_reading: Annotated[
         list[str] | None,
         typer.Option("--base-interpretation", metavar="NAME=VALUE", help="NAME=VALUE for the base run."),
@@ -378,42 +480,109 @@ def diff(
         typer.Option("--head-interpretation", metavar="NAME=VALUE", help="NAME=VALUE for the head run."),
     ] = None,
     year: YearOption = None,
+    output: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")] = TextOrJson.text,
 ) -> None:
-    """Compare outcomes between two catalogue versions (or two readings) for the same fact files.
+    """Compare two catalogue versions (or two readings): what changed in the catalogue, and for every
+    entity of the files, each programme whose status, route or minimal missing sets change, and why.
 
-    Example: svctrade diff facts/examples/*.yaml --head-interpretation forwarder_share_outlets=both_kinds
+    Example: svctrade diff facts/examples --base 2023 --head /tmp/kb/2099 --format json
     """
-    changes, bad = 0, False
-    for item in outcome_changes(_engine(base, base_reading), _engine(head, head_reading), files, year):
-        if isinstance(item, FactFileError):
+    runners = _runner(base, base_reading), _runner(head, head_reading)
+    before, after = (r.engine({}) for r in runners)
+    changes = catalogue_changes(before.catalogue, after.catalogue)
+    outcomes: list[OutcomeChange] = []
+    errors: list[FactFileError] = []
+    for item in outcome_changes(*runners, files or [], year, changes):
+        (errors if isinstance(item, FactFileError) else outcomes).append(item)
+        if isinstance(item, FactFileError) and output is TextOrJson.text:
             typer.echo(str(item), err=True)
-            bad = True
-            continue
-        changes += 1
-        typer.echo(f"{item.source}\t{item.programme}\t{item.before} -> {item.after}")
-    typer.echo(f"{changes} change(s)")
-    if bad:
+    if output is TextOrJson.json:
+        document = {
+            "base": before.version,
+            "head": after.version,
+            "catalogue": [asdict(c) for c in changes],
+            "outcomes": [asdict(o) for o in outcomes],
+            "errors": [error_json(e.source, e.problems) for e in errors],
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        typer.echo("\n".join(_diff_text(before.version, after.version, changes, outcomes)))
+    if errors:
         raise typer.Exit(2)
+
+
+def _diff_text(base: str, head: str, changes: list[CatalogueChange], outcomes: list[OutcomeChange]) -> list[str]:
+    lines = [f"catalogue {base} → {head}: {len(changes)} change(s)"]
+    for c in changes:
+        if c.item == "clause":
+            text = c.text_diff or c.after or c.before
+            lines.append(f"  {c.id:<10} clause {c.change}: {text}".replace("\n", " / "))
+            unchanged = " (unchanged)" if c.rules_changed is False else ""
+            lines += [f"{'':13}rule: {rule}{unchanged}" for rule in c.rules]
+            continue
+        note = " (clause text unchanged)" if c.clause_changed is False else ""
+        lines.append(f"  {c.id:<10} {c}{note}")
+    files = len({o.source for o in outcomes})
+    lines.append(f"outcomes: {len(outcomes)} change(s) for {files} entit{'y' if files == 1 else 'ies'}")
+    source = None
+    for o in outcomes:
+        if o.source != source:
+            source = o.source
+            lines.append(f"  {o.source}  {o.entity}" + (f"  — {o.case}" if o.case else ""))
+        was, now = (str(x) if x else "not in the catalogue" for x in (o.before, o.after))
+        lines.append(f"    {o.programme}: {was} → {now}")
+        lines += [f"      {c.condition} {c.before} → {c.after}" + (f": {c.rule}" if c.rule else "") for c in o.causes]
+    lines.append(f"{len(outcomes)} change(s)")
+    return lines
 
 
 @app.command()
 def docs(
     check_only: Annotated[bool, typer.Option("--check", help="Only report stale files (exit 1).")] = False,
+    catalogue: CatalogueOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the catalogue's pages into this folder instead of docs/."),
+    ] = None,
 ) -> None:
     """Regenerate docs/facts.md, docs/catalogue.md and the JSON Schemas (facts, results) from the code and KB.
 
     Example: svctrade docs --check
     """
+    engine = _engine(catalogue, None)
     if check_only:
-        stale = stale_files()
+        stale = stale_files(engine, output)
         for path in stale:
             typer.echo(f"stale: {path}")
         if stale:
             raise typer.Exit(1)
         typer.echo("generated files are current")
         return
-    for path in write_files():
+    for path in write_files(engine, output):
         typer.echo(f"wrote {path}")
+
+
+@app.command("new-version")
+def new_version(
+    name: Annotated[str, typer.Argument(help="The new version's name, e.g. 2025.", show_default=False)],
+    source: Annotated[
+        str | None, typer.Option("--from", help="The version (or KB folder) to start from; default: the newest.")
+    ] = None,
+    into: Annotated[
+        Path | None, typer.Option("--into", help="Create the folder here instead of in kb/ (a draft).")
+    ] = None,
+) -> None:
+    """Scaffold a new catalogue version: a copy with headers retitled and a source.md to replace.
+
+    Example: svctrade new-version 2025 --from 2023
+    """
+    try:
+        target = scaffold_version(name, source, into)
+    except (CatalogueNotFound, FileExistsError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"created {target}")
+    typer.echo(f"next: replace {target / 'source.md'} with the text of the {name} catalogue, edit the rules,")
+    typer.echo(f"      then `svctrade lint --catalogue {name if into is None else target}` until it passes")
 
 
 @app.command()
@@ -423,7 +592,7 @@ def serve(
     ),
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     interpretation: InterpretationOption = None,
-    catalogue: CatalogueOption = DEFAULT_CATALOGUE,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """Serve the engine: the web API under /v1 (OpenAPI at /docs) and a page for legal staff at /.
 

@@ -183,30 +183,30 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def generated_files(engine: Engine | None = None) -> dict[Path, str]:
-    """Every generated file and the text it should have."""
+def generated_files(engine: Engine | None = None, output: Path | None = None) -> dict[Path, str]:
+    """Every generated file and the text it should have; with `output`, only the catalogue's pages,
+    in that folder (the schemas do not depend on the catalogue)."""
     catalogue = (engine or Engine()).catalogue
-    return {
-        DOCS / "facts.md": facts_markdown(catalogue),
-        DOCS / "catalogue.md": catalogue_markdown(catalogue),
-        SCHEMA_PATH: schema_text(),
-        RESULT_SCHEMA_PATH: result_schema_text(),
+    pages = {
+        (output or DOCS) / "facts.md": facts_markdown(catalogue),
+        (output or DOCS) / "catalogue.md": catalogue_markdown(catalogue),
     }
+    return pages if output else {**pages, SCHEMA_PATH: schema_text(), RESULT_SCHEMA_PATH: result_schema_text()}
 
 
-def stale_files(engine: Engine | None = None) -> list[Path]:
+def stale_files(engine: Engine | None = None, output: Path | None = None) -> list[Path]:
     """Generated files whose committed text differs from what the code generates now."""
     return [
         path
-        for path, text in generated_files(engine).items()
+        for path, text in generated_files(engine, output).items()
         if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
 
 
-def write_files(engine: Engine | None = None) -> list[Path]:
+def write_files(engine: Engine | None = None, output: Path | None = None) -> list[Path]:
     """Write every generated file; the paths written."""
     written = []
-    for path, text in generated_files(engine).items():
+    for path, text in generated_files(engine, output).items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -20,7 +20,7 @@ import clingo
 
 from .amounts import Money
 from .facts import EntityFacts, FactFileError
-from .kb import DEFAULT_CATALOGUE, Clause, clause_id_of, kb_files, read_clauses
+from .kb import Clause, clause_id_of, kb_files, read_clauses, version_name
 from .results import (
     AgreementEvidence,
     Assessment,
@@ -164,11 +164,12 @@ class Engine:
 
     def __init__(
         self,
-        catalogue: str = DEFAULT_CATALOGUE,
+        catalogue: str | None = None,
         interpretations: Mapping[str, str] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> None:
-        self.version = catalogue
+        """`catalogue`: a shipped version's name or a path to a KB folder; None is the newest version."""
+        self.version = version_name(catalogue)
         self.batch_size = batch_size
         self._clauses = read_clauses(catalogue)
         self._files = kb_files(catalogue)

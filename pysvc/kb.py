@@ -7,13 +7,13 @@ end in a letter suffix (``5.1.3.2a`` encodes part of clause ``5.1.3.2``).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-DEFAULT_CATALOGUE = "2023"
 _CLAUSE = re.compile(r"^%@ clause (?P<id>[0-9.]+): (?P<text>.+)$")
 _CONTINUED = re.compile(r"^%@ \| (?P<text>.+)$")
 
@@ -45,24 +45,45 @@ def catalogue_versions() -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.lp"))) if root.is_dir() else []
 
 
-def kb_dir(version: str = DEFAULT_CATALOGUE) -> Path:
-    """The folder of one catalogue version; a value with a path separator is a folder itself (a draft)."""
-    if "/" in version or os.sep in version:
-        if not (Path(version) / "common.lp").is_file():
-            raise CatalogueNotFound(f"no knowledge base at {version} (a catalogue folder holds common.lp)")
-        return Path(version)
-    path = kb_root() / version
-    if not version or not (path / "common.lp").is_file():
-        known = ", ".join(catalogue_versions()) or "none"
-        raise CatalogueNotFound(f"no knowledge base for catalogue {version!r} under {kb_root()} (known: {known})")
-    return path
+def newest_catalogue() -> str:
+    """The default catalogue: the newest version shipped (version names sort by year)."""
+    versions = catalogue_versions()
+    if not versions:
+        raise CatalogueNotFound(f"no catalogue version under {kb_root()}")
+    return versions[-1]
 
 
-def kb_files(version: str = DEFAULT_CATALOGUE) -> list[Path]:
+def kb_dir(catalogue: str | None = None) -> Path:
+    """The folder of a catalogue: a shipped version by name, or a path to a KB folder (a draft
+    revision); None is the newest shipped version. The folder's name is the version's name."""
+    name = catalogue or newest_catalogue()
+    if name in catalogue_versions():
+        return kb_root() / name
+    draft = Path(name)
+    if (draft / "common.lp").is_file():
+        return draft
+    known = ", ".join(catalogue_versions()) or "none"
+    raise CatalogueNotFound(
+        f"no knowledge base for catalogue {name!r}: neither a version under {kb_root()} (known: {known}) "
+        "nor a KB folder (with common.lp)"
+    )
+
+
+def version_name(catalogue: str | None = None) -> str:
+    """The version a catalogue argument stands for (its folder's name)."""
+    return kb_dir(catalogue).resolve().name
+
+
+def kb_files(version: str | None = None) -> list[Path]:
     """The program files of one version: the shared layer first, then the chapters in order."""
     folder = kb_dir(version)
     chapters = sorted(folder.glob("ch*.lp"))
     return [folder / "common.lp", *chapters]
+
+
+def header_length(lines: list[str]) -> int:
+    """How many lines open a .lp file as its header: the comments before the first rule or clause."""
+    return sum(1 for _ in itertools.takewhile(lambda line: line.startswith("%") and not line.startswith("%@"), lines))
 
 
 def clause_id_of(condition_id: str) -> str:
@@ -70,7 +91,7 @@ def clause_id_of(condition_id: str) -> str:
     return condition_id.rstrip("abcdefghijklmnopqrstuvwxyz")
 
 
-def read_clauses(version: str = DEFAULT_CATALOGUE) -> dict[str, Clause]:
+def read_clauses(version: str | None = None) -> dict[str, Clause]:
     """Every clause written in the chapter files, by id."""
     clauses: dict[str, Clause] = {}
     for path in kb_files(version):

@@ -6,7 +6,12 @@
 4. the programmes are exactly those of kb/<version>/programmes.md;
 5. no preference (优先/鼓励) is required by any route, every threshold is in the unit of its figure,
    and clingo reports nothing undefined beyond the input predicates (a misspelt predicate);
-6. every route of every programme is met by a witness fact set built from its own thresholds
+6. every threshold of a rule is a figure its clause states (value, unit, currency, 以上/超过), and every
+   figure a clause states is required by a rule under it (pysvc/figures.py), but for the figures
+   listed in FIGURES_READ_IN with the reason they need no threshold of their own;
+7. the header of every .lp file names the folder's version (《…（2025年版）》 in kb/2025) and
+   source.md is the text of that version;
+8. every route of every programme is met by a witness fact set built from its own thresholds
    (values exactly at 以上 thresholds, one cent or one unit above 超过 ones), and no programme is
    met by an entity that gives nothing but its business line.
 """
@@ -24,7 +29,8 @@ from . import vocabulary as vocab
 from .amounts import Money
 from .engine import Engine
 from .facts import Agreement, EntityFacts, Finding
-from .kb import DEFAULT_CATALOGUE, kb_dir, read_clauses
+from .figures import clause_figures, is_existence, matches, rule_thresholds
+from .kb import Clause, header_length, kb_dir, read_clauses
 from .results import Catalogue, Condition, Months, Programme, Route
 
 _CHAPTER = re.compile(r"^#*\s*\**[一二三四五六七八九十]+、")
@@ -144,15 +150,16 @@ def witness(
     )
 
 
-def lint(version: str = DEFAULT_CATALOGUE, engine: Engine | None = None) -> list[str]:
-    """Every problem found; empty when the knowledge base is consistent with its catalogue."""
-    engine = engine or Engine(version)
+def lint(catalogue_name: str | None = None, engine: Engine | None = None) -> list[str]:
+    """Every problem found; empty when the knowledge base is consistent with its catalogue.
+    `catalogue_name`: a shipped version or a path to a KB folder; None is the newest version."""
+    engine = engine or Engine(catalogue_name)
     catalogue = engine.catalogue
-    folder = kb_dir(version)
-    problems: list[str] = []
+    folder = kb_dir(catalogue_name)
+    problems: list[str] = _header_problems(folder, engine.version)
     source = (folder / "source.md").read_text(encoding="utf-8")
     flat_source = normalise(source)
-    clauses = read_clauses(version)
+    clauses = read_clauses(catalogue_name)
     cited = {c.clause.id for c in catalogue.conditions.values()}
     for clause in clauses.values():
         where = f"{clause.file}:{clause.line}"
@@ -190,6 +197,7 @@ def lint(version: str = DEFAULT_CATALOGUE, engine: Engine | None = None) -> list
         missing = sorted(set(expected) - set(catalogue.programmes))
         extra = sorted(set(catalogue.programmes) - set(expected))
         problems.append(f"programmes differ from programmes.md: missing {missing}, not listed {extra}")
+    problems += _figure_problems(catalogue, clauses)
     problems += _clingo_problems(engine.kb_messages)
     problems += reading_doc_problems(catalogue)
     for name, reading in catalogue.interpretations.items():
@@ -200,7 +208,7 @@ def lint(version: str = DEFAULT_CATALOGUE, engine: Engine | None = None) -> list
         for name, reading in catalogue.interpretations.items():
             for value in reading.options:
                 if value != reading.default:
-                    other = Engine(version, {name: value})
+                    other = Engine(catalogue_name, {name: value})
                     problems += [f"[{name}={value}] {p}" for p in _witness_problems(other, other.catalogue)]
     return problems
 
@@ -240,6 +248,66 @@ def reading_doc_problems(catalogue: Catalogue, doc: Path | None = None) -> list[
         for name in sections
         if name not in catalogue.interpretations
     ]
+    return problems
+
+
+#: Figures the 2023 text states that no rule requires as a threshold of its own, with the reason.
+FIGURES_READ_IN: dict[tuple[str, str], str] = {
+    ("1.2", "至少拥有1个"): "agreement_for asks for an agreement, that is at least one",
+    ("6.3.4.2", "5 家以上"): "part of what counts as a fair in overseas_cultural_fairs (6.3.4.2a, vocabulary.py)",
+    ("7.3", "近三年内"): "part of the assessor's finding tcm_sustained_three_years (7.3a)",
+}
+
+
+def _figure_problems(catalogue: Catalogue, clauses: dict[str, Clause]) -> list[str]:
+    """Per clause, the thresholds its rules require that its text does not state, and the figures its
+    text states that no rule under it requires (a rule changed without its clause, or the reverse)."""
+    by_clause: dict[str, list[Condition]] = defaultdict(list)
+    for c in catalogue.conditions.values():
+        by_clause[c.clause.id].append(c)
+    problems = []
+    for clause_id, conditions in by_clause.items():
+        clause = clauses[clause_id]
+        figures = clause_figures(clause.text)
+        thresholds = [(c, t) for c in conditions for t in rule_thresholds(c)]
+        unstated = [
+            f"condition {c.id} requires {t}"
+            for c, t in thresholds
+            if not any(matches(t, f) for f in figures)
+            and not (is_existence(t) and not any(f.key == t.key for f in figures))
+        ]
+        unrequired = [
+            str(f)
+            for f in figures
+            if not any(matches(t, f) for _, t in thresholds) and (clause_id, f.text) not in FIGURES_READ_IN
+        ]
+        sides = [f"{'; '.join(unstated)} — not in the clause text"] if unstated else []
+        sides += [f"the text states {', '.join(unrequired)} — required by no rule"] if unrequired else []
+        if sides:
+            problems.append(
+                f"{clause.file}:{clause.line}: clause {clause_id} and its rules disagree: {'; '.join(sides)}"
+            )
+    return problems
+
+
+_TITLE = re.compile(r"目录\s*[（(](?P<version>[^（()）]+?)年版[）)]")
+
+
+def _header_problems(folder: Path, version: str) -> list[str]:
+    """The header of every .lp file names the folder's version; source.md is that version's text."""
+    problems = []
+    for path in sorted(folder.glob("*.lp")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = lines[: header_length(lines)]
+        titles = [(n, m["version"]) for n, line in enumerate(header, 1) for m in _TITLE.finditer(line)]
+        if not titles:
+            problems.append(f"{path.name}:1: the header names no catalogue (expected 《…目录（{version}年版）》)")
+        for number, title in titles:
+            if title != version:
+                problems.append(f"{path.name}:{number}: the header names the {title}年版 but the folder is {version}")
+    source = folder / "source.md"
+    if source.exists() and not any(m["version"] == version for m in _TITLE.finditer(source.read_text("utf-8"))):
+        problems.append(f"source.md: not the text of the {version}年版 (replace it with that catalogue's text)")
     return problems
 
 

@@ -153,9 +153,16 @@ def test_diff_lists_the_outcomes_a_reading_changes(runner: CliRunner) -> None:
     files = [str(examples / "1-cold-chain-specialised-eligible.yaml"), str(examples / "2.1-star-hotel-eligible.yaml")]
     result = runner.invoke(app, ["diff", *files, "--head-interpretation", "forwarder_share_outlets=both_kinds"])
     assert result.exit_code == 0, result.output
-    changed = [line for line in result.stdout.splitlines() if "->" in line]
-    assert changed == [f"{files[0]}\t1\teligible -> not_eligible"]
-    assert "1 change(s)" in result.stdout
+    assert (
+        "  1/specialised route changed: 1.1d + 1.1e + 1.2 + 1.3 → 1.1b + 1.1c + 1.1d + 1.1e + 1.2 + 1.3"
+        in result.stdout
+    )
+    assert (
+        f"  {files[0]}  上海鲜达冷链国际物流有限公司\n    1: eligible (specialised) → not_eligible, missing {{1.1c}}\n"
+        in (result.stdout)
+    )
+    assert files[1] not in result.stdout
+    assert result.stdout.endswith("1 change(s)\n")
 
 
 def test_lint_and_docs_check_pass_from_the_command_line(runner: CliRunner) -> None:

@@ -412,7 +412,10 @@ def test_a_catalogue_folder_without_a_knowledge_base_is_a_usage_error(
     monkeypatch.setenv("SVCTRADE_KB", str(tmp_path))
     result = check(runner, EXAMPLES[0])
     assert result.exit_code == 2
-    assert "no knowledge base for catalogue '2023'" in result.output
+    assert f"no catalogue version under {tmp_path}" in result.output
+    named = check(runner, EXAMPLES[0], "--catalogue", "2023")
+    assert named.exit_code == 2
+    assert "no knowledge base for catalogue '2023'" in named.output
 
 
 def test_json_over_many_files_is_written_as_it_goes() -> None:

@@ -96,4 +96,4 @@ def test_a_draft_folder_replaces_the_shipped_knowledge_base(
     assert "草稿酒店" in by_environment.stdout
     missing = runner.invoke(app, ["check", example, "--catalogue", "drafts/2099"])
     assert missing.exit_code == 2
-    assert "no knowledge base at drafts/2099" in missing.output
+    assert "no knowledge base for catalogue 'drafts/2099'" in missing.output
