@@ -2,8 +2,13 @@
 
 Entities are assessed in batches: one clingo Control per batch holds the knowledge base and the
 facts of every entity in the batch, each entity under its own index; one grounding derives every
-condition's state, and one enumeration (``--heuristic=Domain --enum-mode=domRec``) yields every
-subset-minimal missing-condition set of every unmet programme of every entity in the batch.
+condition's state. The subset-minimal missing-condition sets of an unmet programme depend only on
+its *pattern*: which of its route conditions (and 每年度 groups) are met, and, where a route is open
+to one kind of entity only, the entity's kind. Each distinct pattern is solved once, on the facts of
+the first entity that shows it (``--heuristic=Domain --enum-mode=domRec`` in a small Control of at
+most ``SOLVE_BATCH_SIZE`` entities), and its sets are reused for every later entity with the same
+pattern; the solver stays the source of truth. ``Engine(reuse_patterns=False)`` solves every entity
+instead (the reference the tests compare with).
 User data reaches clingo only as symbols added through the backend, never as program text.
 """
 
@@ -11,10 +16,12 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from itertools import islice
+from typing import Any
 
 import clingo
 
@@ -40,7 +47,13 @@ from .results import (
 
 #: clasp settings that make every model one subset-minimal set of `assume/2` atoms.
 SOLVER_ARGUMENTS = ("0", "--heuristic=Domain", "--enum-mode=domRec")
+#: Entities ground together in one Control (only their states are read back; nothing is solved there).
 DEFAULT_BATCH_SIZE = 500
+#: Most entities in one Control that enumerates minimal sets: the cost of each model grows with the
+#: ground program, so a solve stays small (and `--all` stays cheap).
+SOLVE_BATCH_SIZE = 16
+#: Patterns remembered before the memory is cleared (a bound on memory, never on correctness).
+PATTERN_CACHE_LIMIT = 200_000
 
 #: Condition kinds of common.lp: the argument positions of the subject(s) and of the threshold.
 _KINDS: dict[str, tuple[tuple[int, ...], int | None]] = {
@@ -143,7 +156,13 @@ class _EntityAtoms:
     in_scope: set[str] = field(default_factory=set)
     explained: set[str] = field(default_factory=set)
     routes_met: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    annual_groups_met: set[tuple[str, str, str]] = field(default_factory=set)
     missing: dict[str, list[frozenset[str]]] = field(default_factory=lambda: defaultdict(list))
+
+
+#: A programme's pattern for one entity: (programme, kind where routes depend on it, met route
+#: conditions, met 每年度 groups). Equal patterns have equal minimal sets.
+Pattern = tuple[str, str | None, frozenset[str], frozenset[tuple[str, str, str]]]
 
 
 class Engine:
@@ -154,9 +173,13 @@ class Engine:
         catalogue: str = DEFAULT_CATALOGUE,
         interpretations: Mapping[str, str] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        reuse_patterns: bool = True,
     ) -> None:
         self.version = catalogue
         self.batch_size = batch_size
+        self.reuse_patterns = reuse_patterns
+        self._patterns: dict[Pattern, tuple[frozenset[str], ...]] = {}
+        self._annual_groups: set[tuple[str, str, str]] = set()
         self._clauses = read_clauses(catalogue)
         self._files = kb_files(catalogue)
         self._program = "\n".join(path.read_text(encoding="utf-8") for path in self._files)
@@ -166,6 +189,11 @@ class Engine:
         self._programme_conditions: dict[str, list[Condition]] = defaultdict(list)
         for condition in self.catalogue.conditions.values():
             self._programme_conditions[condition.programme].append(condition)
+        programmes = self.catalogue.programmes.values()
+        self._route_members = {p.id: frozenset(c for r in p.routes.values() for c in r.members) for p in programmes}
+        self._kind_routes = {p.id for p in programmes if any(r.kind for r in p.routes.values())}
+        #: the answer for a programme nobody asked about is the same for every entity
+        self._not_explained = {p.id: ProgrammeResult(p, "out_of_scope", explained=False) for p in programmes}
 
     # -- set-up ---------------------------------------------------------------------------------
     def _control(self, from_files: bool = False) -> clingo.Control:
@@ -206,6 +234,7 @@ class Engine:
             for n, v in sorted(options.items())
         }
         conditions = self._read_conditions(atoms)
+        self._annual_groups = {(p.string, r.name, g.name) for p, r, g in atoms["annual_group"]}
         routes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         groups: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for p, r, c in atoms["requires"]:
@@ -306,6 +335,18 @@ class Engine:
 
     def _assess_batch(self, batch: list[EntityFacts], year: int | None, explain_all: bool) -> Iterator[Assessment]:
         years = [application_year(entity, year) for entity in batch]
+        ctl = self._ground(batch, years, explain_all)
+        derived = _entity_atoms(ctl, len(batch), bool(self._annual_groups))
+        if self.reuse_patterns:
+            self._reuse_missing_sets(batch, years, derived, explain_all)
+        else:
+            for (index, pid), sets in _minimal_sets(ctl).items():
+                derived[index].missing[pid] = sets
+        for entity, application, atoms in zip(batch, years, derived, strict=True):
+            yield self._assessment(entity, application, atoms)
+
+    def _ground(self, batch: list[EntityFacts], years: list[int], explain_all: bool) -> clingo.Control:
+        """A Control holding the KB and the facts of `batch` (entity i under index i), ground."""
         ctl = self._control()
         with ctl.backend() as backend:
             for index, (entity, application) in enumerate(zip(batch, years, strict=True)):
@@ -314,21 +355,55 @@ class Engine:
             if explain_all:
                 backend.add_rule([backend.add_atom(clingo.Function("explain_all"))])
         ctl.ground([("base", [])], context=_Arithmetic())
-        derived = _entity_atoms(ctl, len(batch))
-        with ctl.solve(yield_=True) as handle:
-            for model in handle:
-                shown = model.symbols(shown=True)
-                assumed = frozenset(s.arguments[1].string for s in shown if s.name == "assume")
-                for focus in (s for s in shown if s.name == "focus"):  # none when nothing is unmet
-                    derived[focus.arguments[0].number].missing[focus.arguments[1].string].append(assumed)
-        for entity, application, atoms in zip(batch, years, derived, strict=True):
-            yield self._assessment(entity, application, atoms)
+        return ctl
+
+    def _pattern(self, pid: str, kind: str, atoms: _EntityAtoms) -> Pattern:
+        met = frozenset(c for c in self._route_members[pid] if atoms.states.get(c) == "met")
+        groups = frozenset(g for g in atoms.annual_groups_met if g[0] == pid and g in self._annual_groups)
+        return (pid, kind if pid in self._kind_routes else None, met, groups)
+
+    def _reuse_missing_sets(
+        self, batch: list[EntityFacts], years: list[int], derived: list[_EntityAtoms], explain_all: bool
+    ) -> None:
+        """Fill in every unmet programme's minimal sets: remembered for a known pattern, else solved
+        on the first entity of the batch that shows the pattern."""
+        waiting: dict[Pattern, list[tuple[int, str]]] = defaultdict(list)
+        for index, (entity, atoms) in enumerate(zip(batch, derived, strict=True)):
+            for pid in atoms.explained - atoms.routes_met.keys():
+                pattern = self._pattern(pid, entity.kind, atoms)
+                if pattern in self._patterns:
+                    atoms.missing[pid] = list(self._patterns[pattern])
+                else:
+                    waiting[pattern].append((index, pid))
+        if not waiting:
+            return
+        if len(self._patterns) + len(waiting) > PATTERN_CACHE_LIMIT:
+            self._patterns.clear()
+        focus: dict[int, set[str]] = defaultdict(set)  # representative entity -> programmes to solve
+        for users in waiting.values():
+            focus[users[0][0]].add(users[0][1])
+        representatives = sorted(focus)
+        for start in range(0, len(representatives), SOLVE_BATCH_SIZE):
+            chosen = representatives[start : start + SOLVE_BATCH_SIZE]
+            ctl = self._ground([batch[i] for i in chosen], [years[i] for i in chosen], explain_all)
+            others = [
+                (index, pid)
+                for index, i in enumerate(chosen)
+                for pid in derived[i].explained - derived[i].routes_met.keys() - focus[i]
+            ]
+            found = _minimal_sets(ctl, [_focus(index, pid) for index, pid in others])
+            for index, i in enumerate(chosen):
+                for pid in focus[i]:
+                    self._patterns[self._pattern(pid, batch[i].kind, derived[i])] = tuple(found.get((index, pid), []))
+        for pattern, users in waiting.items():
+            for index, pid in users:
+                derived[index].missing[pid] = list(self._patterns[pattern])
 
     def _assessment(self, entity: EntityFacts, year: int, atoms: _EntityAtoms) -> Assessment:
         results = []
         for pid, programme in self.catalogue.programmes.items():
             if pid not in atoms.explained:  # out of scope and not asked for: nothing was evaluated
-                results.append(ProgrammeResult(programme, "out_of_scope", explained=False))
+                results.append(self._not_explained[pid])
                 continue
             conditions = {
                 c.id: ConditionResult(
@@ -393,6 +468,26 @@ def _facts_by_name(ctl: clingo.Control) -> dict[str, list[tuple[clingo.Symbol, .
     return atoms
 
 
+def _focus(index: int, pid: str) -> tuple[clingo.Symbol, bool]:
+    """An assumption that the solver does not focus on programme `pid` of entity `index`."""
+    return clingo.Function("focus", [clingo.Number(index), clingo.String(pid)]), False
+
+
+def _minimal_sets(
+    ctl: clingo.Control, assumptions: list[tuple[clingo.Symbol, bool]] | None = None
+) -> dict[tuple[int, str], list[frozenset[str]]]:
+    """Every subset-minimal missing set of every unmet (entity, programme) the ground program
+    focuses on (one model each), by entity index and programme."""
+    found: dict[tuple[int, str], list[frozenset[str]]] = defaultdict(list)
+    with ctl.solve(assumptions=assumptions or [], yield_=True) as handle:
+        for model in handle:
+            shown = model.symbols(shown=True)
+            assumed = frozenset(s.arguments[1].string for s in shown if s.name == "assume")
+            for focus in (s for s in shown if s.name == "focus"):  # none when nothing is unmet
+                found[(focus.arguments[0].number, focus.arguments[1].string)].append(assumed)
+    return found
+
+
 def _need_path(need: clingo.Symbol) -> str:
     """A fact-file path to fill in, from a `needs/3` term."""
     args = need.arguments
@@ -405,33 +500,53 @@ def _need_path(need: clingo.Symbol) -> str:
     return args[0].name
 
 
-def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
+class _Decoded(dict):
+    """Python values of the argument terms of one ground program, decoded once per distinct term.
+
+    Keyed by the symbol's identity in clingo's table of unique symbols (``Symbol._rep``): equal
+    terms share it, and it stays valid while the Control that holds them is alive (one batch).
+    """
+
+    def __init__(self, decode: Callable[[clingo.Symbol], object]) -> None:
+        super().__init__()
+        self.decode = decode
+
+    def of(self, symbol: clingo.Symbol) -> Any:
+        key = symbol._rep
+        if key not in self:
+            self[key] = self.decode(symbol)
+        return self[key]
+
+
+def _entity_atoms(ctl: clingo.Control, count: int, annual_groups: bool) -> list[_EntityAtoms]:
     """Read, per entity, the reported atoms of the ground program (all of them facts)."""
     result = [_EntityAtoms() for _ in range(count)]
+    entities = {_number(index)._rep: atoms for index, atoms in enumerate(result)}
+    text = _Decoded(lambda s: s.string)
+    name = _Decoded(lambda s: s.name)
+    value = _Decoded(_value)
+    path = _Decoded(_need_path)
     atoms = ctl.symbolic_atoms
-    for signature in (
-        ("state", 3),
-        ("shows", 3),
-        ("needs", 3),
-        ("route_met", 3),
-        ("in_scope", 2),
-        ("explained", 2),
-    ):
-        for atom in atoms.by_signature(*signature):
+    signatures = [("state", 3), ("shows", 3), ("needs", 3), ("route_met", 3), ("in_scope", 2), ("explained", 2)]
+    if annual_groups:  # 每年度 groups can be met with no member met: part of the pattern
+        signatures.append(("group_met", 4))
+    for predicate, arity in signatures:
+        for atom in atoms.by_signature(predicate, arity):
             args = atom.symbol.arguments
-            entity = result[args[0].number]
-            key = args[1].string
-            name = signature[0]
-            if name == "state":
-                entity.states[key] = args[2].name  # type: ignore[assignment]
-            elif name == "shows":
-                entity.observed[key].append(_value(args[2]))
-            elif name == "needs":
-                entity.needs[key].append(_need_path(args[2]))
-            elif name == "route_met":
-                entity.routes_met[key].append(args[2].name)
+            entity = entities[args[0]._rep]
+            key = text.of(args[1])
+            if predicate == "state":
+                entity.states[key] = name.of(args[2])
+            elif predicate == "shows":
+                entity.observed[key].append(value.of(args[2]))
+            elif predicate == "needs":
+                entity.needs[key].append(path.of(args[2]))
+            elif predicate == "route_met":
+                entity.routes_met[key].append(name.of(args[2]))
+            elif predicate == "group_met":
+                entity.annual_groups_met.add((key, name.of(args[2]), name.of(args[3])))
             else:
-                getattr(entity, name).add(key)
+                getattr(entity, predicate).add(key)
     return result
 
 
@@ -446,40 +561,54 @@ def application_year(entity: EntityFacts, year: int | None) -> int:
     return chosen
 
 
+@cache
+def _constant(name: str) -> clingo.Symbol:
+    """A vocabulary word as a symbol, made once (the vocabulary is bounded; fact values are not)."""
+    return clingo.Function(name)
+
+
+@cache
+def _number(value: int) -> clingo.Symbol:
+    """A small number (entity index, year, agreement index) as a symbol, made once."""
+    return clingo.Number(value)
+
+
+_TRUTH = {True: "true", False: "false"}
+
+
 def entity_symbols(index: int, entity: EntityFacts, year: int) -> Iterator[clingo.Symbol]:
-    """The input facts of one entity, as symbols (the only way user data reaches clingo)."""
-    e = clingo.Number(index)
-    fn, num, text = clingo.Function, clingo.Number, clingo.String
+    """The input facts of one entity, as symbols (the only way user data reaches clingo). The name
+    is not among them: no rule reads it."""
+    e = _number(index)
+    fn, num, word = clingo.Function, _number, _constant
     yield fn("entity", [e])
-    yield fn("entity_name", [e, text(entity.name)])
     yield fn("application_year", [e, num(year)])
-    yield fn("entity_kind", [e, fn(entity.kind)])
+    yield fn("entity_kind", [e, word(entity.kind)])
     if entity.district is not None:
-        yield fn("attribute", [e, fn("district"), fn(entity.district)])
+        yield fn("attribute", [e, word("district"), word(entity.district)])
     if entity.independent_legal_person is not None:
-        value = fn("true" if entity.independent_legal_person else "false")
-        yield fn("attribute", [e, fn("independent_legal_person"), value])
-    yield fn("stated", [e, fn("business_lines")])
+        yield fn("attribute", [e, word("independent_legal_person"), word(_TRUTH[entity.independent_legal_person])])
+    yield fn("stated", [e, word("business_lines")])
     for line in entity.business_lines:
-        yield fn("has", [e, fn("business_lines"), fn(line)])
+        yield fn("has", [e, word("business_lines"), word(line)])
     for section, items in entity.items.items():
-        yield fn("stated", [e, fn(section)])
+        yield fn("stated", [e, word(section)])
         for item in items:
-            yield fn("has", [e, fn(section), fn(item)])
+            yield fn("has", [e, word(section), word(item)])
     for figure_year, figures in entity.figures.items():
         for measure, value in figures.items():
-            term = value.to_symbol() if isinstance(value, Money) else num(value)
-            yield fn("figure", [e, num(figure_year), fn(measure), term])
+            term = value.to_symbol() if isinstance(value, Money) else clingo.Number(value)
+            yield fn("figure", [e, num(figure_year), word(measure), term])
     if entity.agreements is not None:
-        yield fn("stated", [e, fn("agreements")])
+        yield fn("stated", [e, word("agreements")])
         for i, agreement in enumerate(entity.agreements):
             a = num(i)
-            yield fn("agreement", [e, a, fn(agreement.counterparty_kind)])
-            yield fn("agreement_months", [e, a, num(agreement.months)])
+            yield fn("agreement", [e, a, word(agreement.counterparty_kind)])
+            yield fn("agreement_months", [e, a, clingo.Number(agreement.months)])
             yield fn("agreement_end_year", [e, a, num(agreement.end.year)])
             for flag in ("well_known", "overseas"):
                 value = getattr(agreement, flag)
                 if value is not None:
-                    yield fn("agreement_flag", [e, a, fn(flag), fn("true" if value else "false")])
+                    yield fn("agreement_flag", [e, a, word(flag), word(_TRUTH[value])])
     for topic, finding in entity.findings.items():
-        yield fn("finding", [e, fn(topic), fn("true" if finding.value else "false")])
+        yield fn("finding", [e, word(topic), word(_TRUTH[finding.value])])
