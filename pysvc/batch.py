@@ -14,14 +14,18 @@ from .results import Assessment
 
 def checked_facts(path: str | Path, engine: Engine, year: int | None) -> EntityFacts:
     """Load one file and check it can be assessed by this engine for this year."""
-    facts = load_fact_file(path)
+    return assessable(load_fact_file(path), engine, year)
+
+
+def assessable(facts: EntityFacts, engine: Engine, year: int | None) -> EntityFacts:
+    """The facts, checked that this engine can assess them for this year."""
     problems = []
     if year is None and facts.year is None:
         problems.append(MISSING_YEAR)
     if facts.catalogue is not None and facts.catalogue != engine.version:
         problems.append(f"catalogue: the file is for catalogue {facts.catalogue!r}, this run uses {engine.version!r}")
     if problems:
-        raise FactFileError(str(path), problems)
+        raise FactFileError(facts.source, problems)
     return facts
 
 
