@@ -251,7 +251,7 @@ def row_document(row: Mapping[str, Any]) -> dict[str, Any]:
         if cell is None or (isinstance(cell, str) and not cell.strip()) or not header:
             continue
         keys = _header_keys(header)
-        value = _cell(keys[-1], cell, top=len(keys) == 1)
+        value = _cell(keys, cell)
         target: Any = document
         for key, following in pairwise(keys):
             default: Any = [] if isinstance(following, int) else {}
@@ -280,15 +280,16 @@ def _header_keys(header: str) -> list[str | int]:
     return keys
 
 
-def _cell(key: str | int, cell: Any, top: bool) -> Any:
+def _cell(keys: list[str | int], cell: Any) -> Any:
     if isinstance(cell, dt.datetime):
         return cell.date()
     if not isinstance(cell, str):
         return cell
     text = cell.strip()
-    if key in _BOOLEAN_KEYS and text.lower() in ("true", "false"):
+    truth = keys[-1] in _BOOLEAN_KEYS or (len(keys) == 2 and keys[0] == "findings")
+    if truth and text.lower() in ("true", "false"):
         return text.lower() == "true"
-    if top and key in _LIST_SECTIONS:
+    if len(keys) == 1 and keys[0] in _LIST_SECTIONS:
         return [] if text == "[]" else [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
     return text
 
