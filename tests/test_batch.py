@@ -18,7 +18,7 @@ from pysvc.batch_io import Record, fact_document, load_record, read_records, row
 from pysvc.cli import app
 from pysvc.engine import Engine
 from pysvc.facts import FactFileError
-from pysvc.parallel import BatchOptions, answer_batch
+from pysvc.parallel import BatchOptions, answer_batch, answer_partition
 from pysvc.population import population
 
 from .conftest import EXAMPLES
@@ -222,3 +222,16 @@ def _long_line(tmp_path: Path) -> Path:
     path = tmp_path / "long.jsonl"
     path.write_bytes(b'{"x": "' + b"a" * (1 << 21) + b'"}\n')
     return path
+
+
+def test_a_dask_bag_of_jsonl_partitions_maps_onto_the_library(tmp_path: Path) -> None:
+    """The recipe of docs/batch.md on a local scheduler (runs only with the [dask] extra)."""
+    bag = pytest.importorskip("dask.bag")
+    documents = _documents(24)
+    for shard in range(3):
+        (tmp_path / f"shard-{shard}.jsonl").write_text(_lines(documents[shard * 8 : shard * 8 + 8]), encoding="utf-8")
+    lines = bag.read_text(str(tmp_path / "shard-*.jsonl"), blocksize=None)
+    answers = lines.map_partitions(answer_partition).compute(scheduler="threads")
+    assert lines.npartitions == 3
+    names = [json.loads(line)["entity"]["name"] for line in answers]
+    assert names == [d["entity"]["name"] for d in documents]
