@@ -24,6 +24,7 @@ from itertools import islice
 from typing import Any
 
 import clingo
+from clingo._internal import _ffi, _handle_error, _lib
 
 from .amounts import Money
 from .facts import EntityFacts, FactFileError
@@ -52,6 +53,9 @@ DEFAULT_BATCH_SIZE = 500
 #: Most entities in one Control that enumerates minimal sets: the cost of each model grows with the
 #: ground program, so a solve stays small (and `--all` stays cheap).
 SOLVE_BATCH_SIZE = 16
+#: Batch size when every programme is explained (`--all`): the ground program per entity is then
+#: about 20 times larger, and memory, not the fixed cost of a Control, is what a batch spends.
+EXPLAIN_ALL_BATCH_SIZE = 50
 #: Patterns remembered before the memory is cleared (a bound on memory, never on correctness).
 PATTERN_CACHE_LIMIT = 200_000
 
@@ -326,7 +330,8 @@ class Engine:
     ) -> Iterator[Assessment]:
         """Assess every entity (in order), batch by batch. `year` overrides each file's own year."""
         iterator = iter(entities)
-        while batch := list(islice(iterator, self.batch_size)):
+        size = min(self.batch_size, EXPLAIN_ALL_BATCH_SIZE) if explain_all else self.batch_size
+        while batch := list(islice(iterator, size)):
             yield from self._assess_batch(batch, year, explain_all)
 
     def assess_one(self, entity: EntityFacts, year: int | None = None, explain_all: bool = False) -> Assessment:
@@ -338,20 +343,31 @@ class Engine:
         ctl = self._ground(batch, years, explain_all)
         derived = _entity_atoms(ctl, len(batch), bool(self._annual_groups))
         if self.reuse_patterns:
-            self._reuse_missing_sets(batch, years, derived, explain_all)
+            self._reuse_missing_sets(batch, years, derived)
         else:
             for (index, pid), sets in _minimal_sets(ctl).items():
                 derived[index].missing[pid] = sets
         for entity, application, atoms in zip(batch, years, derived, strict=True):
             yield self._assessment(entity, application, atoms)
 
-    def _ground(self, batch: list[EntityFacts], years: list[int], explain_all: bool) -> clingo.Control:
-        """A Control holding the KB and the facts of `batch` (entity i under index i), ground."""
+    def _ground(
+        self,
+        batch: list[EntityFacts],
+        years: list[int],
+        explain_all: bool,
+        explain: Iterable[tuple[int, str]] = (),
+    ) -> clingo.Control:
+        """A Control holding the KB and the facts of `batch` (entity i under index i), ground; with
+        every programme explained, or in scope ones and those of `explain` (entity, programme)."""
         ctl = self._control()
         with ctl.backend() as backend:
+            add = _fact_adder(backend)
             for index, (entity, application) in enumerate(zip(batch, years, strict=True)):
                 for symbol in entity_symbols(index, entity, application):
-                    backend.add_rule([backend.add_atom(symbol)])
+                    add(symbol)
+            for index, pid in explain:
+                explained = clingo.Function("explained", [_number(index), clingo.String(pid)])
+                backend.add_rule([backend.add_atom(explained)])
             if explain_all:
                 backend.add_rule([backend.add_atom(clingo.Function("explain_all"))])
         ctl.ground([("base", [])], context=_Arithmetic())
@@ -362,9 +378,7 @@ class Engine:
         groups = frozenset(g for g in atoms.annual_groups_met if g[0] == pid and g in self._annual_groups)
         return (pid, kind if pid in self._kind_routes else None, met, groups)
 
-    def _reuse_missing_sets(
-        self, batch: list[EntityFacts], years: list[int], derived: list[_EntityAtoms], explain_all: bool
-    ) -> None:
+    def _reuse_missing_sets(self, batch: list[EntityFacts], years: list[int], derived: list[_EntityAtoms]) -> None:
         """Fill in every unmet programme's minimal sets: remembered for a known pattern, else solved
         on the first entity of the batch that shows the pattern."""
         waiting: dict[Pattern, list[tuple[int, str]]] = defaultdict(list)
@@ -385,11 +399,14 @@ class Engine:
         representatives = sorted(focus)
         for start in range(0, len(representatives), SOLVE_BATCH_SIZE):
             chosen = representatives[start : start + SOLVE_BATCH_SIZE]
-            ctl = self._ground([batch[i] for i in chosen], [years[i] for i in chosen], explain_all)
+            # Only the programmes to solve and those in scope are explained here, even under --all;
+            # the solver does not focus on the programmes in scope whose pattern is known.
+            wanted = [(index, pid) for index, i in enumerate(chosen) for pid in focus[i]]
+            ctl = self._ground([batch[i] for i in chosen], [years[i] for i in chosen], False, wanted)
             others = [
                 (index, pid)
                 for index, i in enumerate(chosen)
-                for pid in derived[i].explained - derived[i].routes_met.keys() - focus[i]
+                for pid in derived[i].in_scope - derived[i].routes_met.keys() - focus[i]
             ]
             found = _minimal_sets(ctl, [_focus(index, pid) for index, pid in others])
             for index, i in enumerate(chosen):
@@ -503,19 +520,37 @@ def _need_path(need: clingo.Symbol) -> str:
 class _Decoded(dict):
     """Python values of the argument terms of one ground program, decoded once per distinct term.
 
-    Keyed by the symbol's identity in clingo's table of unique symbols (``Symbol._rep``): equal
-    terms share it, and it stays valid while the Control that holds them is alive (one batch).
+    Keyed by the term's id in clingo's table of unique symbols: equal terms share it, and it stays
+    valid while the Control that holds them is alive (one batch).
     """
 
     def __init__(self, decode: Callable[[clingo.Symbol], object]) -> None:
         super().__init__()
         self.decode = decode
 
-    def of(self, symbol: clingo.Symbol) -> Any:
-        key = symbol._rep
-        if key not in self:
-            self[key] = self.decode(symbol)
-        return self[key]
+    def of(self, term: int) -> Any:
+        if term not in self:
+            self[term] = self.decode(clingo.Symbol(term))
+        return self[term]
+
+
+def _arguments(ctl: clingo.Control, name: str, arity: int) -> Iterator[list[int]]:
+    """The argument terms (symbol ids) of every atom name/arity of the ground program.
+
+    Reads clingo's C API directly (the library the `clingo` module wraps, pinned below 6): the
+    wrapper allocates five objects per atom read, which was most of the cost of a batch."""
+    atoms = ctl.symbolic_atoms._rep
+    signature = _ffi.new("clingo_signature_t*")
+    iterator = _ffi.new("clingo_symbolic_atom_iterator_t*")
+    valid, symbol = _ffi.new("bool*"), _ffi.new("clingo_symbol_t*")
+    arguments, size = _ffi.new("clingo_symbol_t**"), _ffi.new("size_t*")
+    _handle_error(_lib.clingo_signature_create(name.encode(), arity, True, signature))
+    _handle_error(_lib.clingo_symbolic_atoms_begin(atoms, signature, iterator))
+    while _lib.clingo_symbolic_atoms_is_valid(atoms, iterator[0], valid) and valid[0]:
+        _handle_error(_lib.clingo_symbolic_atoms_symbol(atoms, iterator[0], symbol))
+        _handle_error(_lib.clingo_symbol_arguments(symbol[0], arguments, size))
+        yield arguments[0][0:arity]
+        _handle_error(_lib.clingo_symbolic_atoms_next(atoms, iterator[0], iterator))
 
 
 def _entity_atoms(ctl: clingo.Control, count: int, annual_groups: bool) -> list[_EntityAtoms]:
@@ -526,14 +561,12 @@ def _entity_atoms(ctl: clingo.Control, count: int, annual_groups: bool) -> list[
     name = _Decoded(lambda s: s.name)
     value = _Decoded(_value)
     path = _Decoded(_need_path)
-    atoms = ctl.symbolic_atoms
     signatures = [("state", 3), ("shows", 3), ("needs", 3), ("route_met", 3), ("in_scope", 2), ("explained", 2)]
     if annual_groups:  # 每年度 groups can be met with no member met: part of the pattern
         signatures.append(("group_met", 4))
     for predicate, arity in signatures:
-        for atom in atoms.by_signature(predicate, arity):
-            args = atom.symbol.arguments
-            entity = entities[args[0]._rep]
+        for args in _arguments(ctl, predicate, arity):
+            entity = entities[args[0]]
             key = text.of(args[1])
             if predicate == "state":
                 entity.states[key] = name.of(args[2])
@@ -561,6 +594,41 @@ def application_year(entity: EntityFacts, year: int | None) -> int:
     return chosen
 
 
+def _fact_adder(backend: clingo.Backend) -> Callable[[clingo.Symbol], None]:
+    """A function adding one fact through `backend`: what ``backend.add_rule([backend.add_atom(s)])``
+    does, through clingo's C API with its buffers allocated once (see `_arguments`)."""
+    rep, symbol, atom = backend._rep, _ffi.new("clingo_symbol_t*"), _ffi.new("clingo_atom_t*")
+
+    def add(fact: clingo.Symbol) -> None:
+        symbol[0] = fact._rep
+        _handle_error(_lib.clingo_backend_add_atom(rep, symbol, atom))
+        _handle_error(_lib.clingo_backend_rule(rep, False, atom, 1, _ffi.NULL, 0))
+
+    return add
+
+
+class _Functions:
+    """Makes ``name(arguments)`` symbols through clingo's C API with one reused argument buffer
+    (`clingo.Function` allocates a buffer, an output cell and the encoded name per call)."""
+
+    def __init__(self) -> None:
+        self._arguments = _ffi.new("clingo_symbol_t[8]")
+        self._result = _ffi.new("clingo_symbol_t*")
+        self._names: dict[str, bytes] = {}
+
+    def __call__(self, name: str, arguments: list[clingo.Symbol]) -> clingo.Symbol:
+        if name not in self._names:
+            self._names[name] = name.encode()
+        for i, argument in enumerate(arguments):
+            self._arguments[i] = argument._rep
+        ok = _lib.clingo_symbol_create_function(self._names[name], self._arguments, len(arguments), True, self._result)
+        _handle_error(ok)
+        return clingo.Symbol(self._result[0])
+
+
+_function = _Functions()
+
+
 @cache
 def _constant(name: str) -> clingo.Symbol:
     """A vocabulary word as a symbol, made once (the vocabulary is bounded; fact values are not)."""
@@ -580,7 +648,7 @@ def entity_symbols(index: int, entity: EntityFacts, year: int) -> Iterator[cling
     """The input facts of one entity, as symbols (the only way user data reaches clingo). The name
     is not among them: no rule reads it."""
     e = _number(index)
-    fn, num, word = clingo.Function, _number, _constant
+    fn, num, word = _function, _number, _constant
     yield fn("entity", [e])
     yield fn("application_year", [e, num(year)])
     yield fn("entity_kind", [e, word(entity.kind)])
