@@ -549,7 +549,7 @@ def _arguments(ctl: clingo.Control, name: str, arity: int) -> Iterator[list[int]
     while _lib.clingo_symbolic_atoms_is_valid(atoms, iterator[0], valid) and valid[0]:
         _handle_error(_lib.clingo_symbolic_atoms_symbol(atoms, iterator[0], symbol))
         _handle_error(_lib.clingo_symbol_arguments(symbol[0], arguments, size))
-        yield arguments[0][0:arity]
+        yield _ffi.unpack(arguments[0], arity)
         _handle_error(_lib.clingo_symbolic_atoms_next(atoms, iterator[0], iterator))
 
 

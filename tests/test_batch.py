@@ -235,3 +235,14 @@ def test_a_dask_bag_of_jsonl_partitions_maps_onto_the_library(tmp_path: Path) ->
     assert lines.npartitions == 3
     names = [json.loads(line)["entity"]["name"] for line in answers]
     assert names == [d["entity"]["name"] for d in documents]
+
+
+def test_the_c_api_reader_sees_what_clingos_python_api_sees(engine: Engine) -> None:
+    from pysvc.engine import _arguments
+
+    entities = list(population(20, seed=7))
+    ctl = engine._ground(entities, [e.year or 2024 for e in entities], False)
+    for name, arity in (("state", 3), ("shows", 3), ("explained", 2)):
+        public = [[a._rep for a in atom.symbol.arguments] for atom in ctl.symbolic_atoms.by_signature(name, arity)]
+        assert list(_arguments(ctl, name, arity)) == public
+        assert public
