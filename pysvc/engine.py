@@ -479,9 +479,10 @@ def _because(route: Route, conditions: Mapping[str, ConditionResult]) -> tuple[C
 def _facts_by_name(ctl: clingo.Control) -> dict[str, list[tuple[clingo.Symbol, ...]]]:
     """The arguments of every fact of the ground program, by predicate name."""
     atoms: dict[str, list[tuple[clingo.Symbol, ...]]] = defaultdict(list)
-    for atom in ctl.symbolic_atoms:
-        if atom.is_fact:
-            atoms[atom.symbol.name].append(tuple(atom.symbol.arguments))
+    name = _ffi.new("char**")
+    for symbol in _ground_atoms(ctl, facts=True):
+        _handle_error(_lib.clingo_symbol_name(symbol, name))
+        atoms[_ffi.string(name[0]).decode()].append(tuple(map(clingo.Symbol, _terms(symbol))))
     return atoms
 
 
@@ -534,23 +535,39 @@ class _Decoded(dict):
         return self[term]
 
 
-def _arguments(ctl: clingo.Control, name: str, arity: int) -> Iterator[list[int]]:
-    """The argument terms (symbol ids) of every atom name/arity of the ground program.
+def _ground_atoms(ctl: clingo.Control, signature: tuple[str, int] | None = None, facts: bool = False) -> Iterator[int]:
+    """The atoms (symbol ids) of the ground program, of one signature or all, or only its facts.
 
     Reads clingo's C API directly (the library the `clingo` module wraps, pinned below 6): the
     wrapper allocates five objects per atom read, which was most of the cost of a batch."""
     atoms = ctl.symbolic_atoms._rep
-    signature = _ffi.new("clingo_signature_t*")
-    iterator = _ffi.new("clingo_symbolic_atom_iterator_t*")
-    valid, symbol = _ffi.new("bool*"), _ffi.new("clingo_symbol_t*")
-    arguments, size = _ffi.new("clingo_symbol_t**"), _ffi.new("size_t*")
-    _handle_error(_lib.clingo_signature_create(name.encode(), arity, True, signature))
-    _handle_error(_lib.clingo_symbolic_atoms_begin(atoms, signature, iterator))
+    iterator, symbol = _ffi.new("clingo_symbolic_atom_iterator_t*"), _ffi.new("clingo_symbol_t*")
+    valid, fact = _ffi.new("bool*"), _ffi.new("bool*")
+    selected = _ffi.NULL
+    if signature:
+        selected = _ffi.new("clingo_signature_t*")
+        _handle_error(_lib.clingo_signature_create(signature[0].encode(), signature[1], True, selected))
+    _handle_error(_lib.clingo_symbolic_atoms_begin(atoms, selected, iterator))
     while _lib.clingo_symbolic_atoms_is_valid(atoms, iterator[0], valid) and valid[0]:
-        _handle_error(_lib.clingo_symbolic_atoms_symbol(atoms, iterator[0], symbol))
-        _handle_error(_lib.clingo_symbol_arguments(symbol[0], arguments, size))
-        yield _ffi.unpack(arguments[0], arity)
+        _handle_error(_lib.clingo_symbolic_atoms_is_fact(atoms, iterator[0], fact))
+        if fact[0] or not facts:
+            _handle_error(_lib.clingo_symbolic_atoms_symbol(atoms, iterator[0], symbol))
+            yield symbol[0]
         _handle_error(_lib.clingo_symbolic_atoms_next(atoms, iterator[0], iterator))
+
+
+_TERMS, _SIZE = _ffi.new("clingo_symbol_t**"), _ffi.new("size_t*")
+
+
+def _terms(symbol: int) -> list[int]:
+    """The argument terms (symbol ids) of a function symbol."""
+    _handle_error(_lib.clingo_symbol_arguments(symbol, _TERMS, _SIZE))
+    return _ffi.unpack(_TERMS[0], _SIZE[0])
+
+
+def _arguments(ctl: clingo.Control, name: str, arity: int) -> Iterator[list[int]]:
+    """The argument terms (symbol ids) of every atom name/arity of the ground program."""
+    return map(_terms, _ground_atoms(ctl, (name, arity)))
 
 
 def _entity_atoms(ctl: clingo.Control, count: int, annual_groups: bool) -> list[_EntityAtoms]:
