@@ -54,9 +54,10 @@ class Measure:
 
     def line(self, baseline: float | None) -> str:
         ratio = f"{self.rate / baseline:7.1f}x" if baseline else "        "
+        rss = f"{self.rss / 2**20:>8.0f} MiB" if self.rss else f"{'-':>12}"
         return (
             f"{self.name:<34} {self.entities:>8,} {self.rate:>10,.0f}/s {1000 * self.cpu / self.entities:>8.3f} ms"
-            f" {self.rss / 2**20:>8.0f} MiB {ratio}"
+            f" {rss} {ratio}"
         )
 
 

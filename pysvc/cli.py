@@ -20,12 +20,9 @@ import typer
 from . import __version__
 from .batch import assess_files, outcome_changes
 from .batch_io import InputFormat, csv_header
-from .cases import CaseRunner, load_cases
-from .docs import stale_files, write_files
 from .engine import Engine, InterpretationError
 from .facts import FactFileError
 from .kb import DEFAULT_CATALOGUE, CatalogueNotFound
-from .lint import lint as lint_kb
 from .render import (
     assessment_json,
     condition_line,
@@ -336,6 +333,8 @@ def lint(catalogue: CatalogueOption = DEFAULT_CATALOGUE) -> None:
 
     Example: svctrade lint --catalogue 2023
     """
+    from .lint import lint as lint_kb  # imported here: one command needs it, start-up of the others does not
+
     problems = lint_kb(catalogue, _engine(catalogue, None))
     for problem in problems:
         typer.echo(problem)
@@ -354,6 +353,8 @@ def test(
     Example: svctrade test tests/cases/ch02.yaml --catalogue 2023
     """
     _engine(catalogue, None)  # an unknown catalogue is a usage error before any case runs
+    from .cases import CaseRunner, load_cases
+
     runner = CaseRunner(catalogue)
     failures = total = 0
     for path in files:
@@ -414,6 +415,8 @@ def docs(
 
     Example: svctrade docs --check
     """
+    from .docs import stale_files, write_files
+
     if check_only:
         stale = stale_files()
         for path in stale:
