@@ -76,13 +76,18 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _engine(catalogue: str, interpretation: list[str] | None) -> Engine:
+def _readings(interpretation: list[str] | None) -> dict[str, str]:
     readings = {}
     for item in interpretation or []:
         name, sep, value = item.partition("=")
         if not sep or not name or not value:
             raise _fail(f"--interpretation takes NAME=VALUE, got {item!r}")
         readings[name.strip()] = value.strip()
+    return readings
+
+
+def _engine(catalogue: str, interpretation: list[str] | None) -> Engine:
+    readings = _readings(interpretation)
     try:
         return Engine(catalogue, readings)
     except (InterpretationError, CatalogueNotFound) as exc:
@@ -204,7 +209,7 @@ def batch(
     _check_programmes(engine, wanted)
     options = BatchOptions(
         catalogue=catalogue,
-        interpretations=tuple(item.partition("=")[::2] for item in interpretation or []),
+        interpretations=tuple(_readings(interpretation).items()),
         year=year,
         explain_all=show_all,
         programmes=tuple(wanted),
