@@ -145,6 +145,7 @@ def _route_order(item: tuple[str, list[str]], groups: Mapping[str, Mapping[str, 
     return sorted(map(_condition_order, members))
 
 
+@cache
 def _condition_order(condition_id: str) -> tuple:
     clause = clause_id_of(condition_id)
     return (_programme_order(clause), condition_id[len(clause) :])
