@@ -480,10 +480,10 @@ def _because(route: Route, conditions: Mapping[str, ConditionResult]) -> tuple[C
 def _facts_by_name(ctl: clingo.Control) -> dict[str, list[tuple[clingo.Symbol, ...]]]:
     """The arguments of every fact of the ground program, by predicate name."""
     atoms: dict[str, list[tuple[clingo.Symbol, ...]]] = defaultdict(list)
-    name = _ffi.new("char**")
+    name, terms = _ffi.new("char**"), _Terms()
     for symbol in _ground_atoms(ctl, facts=True):
         _handle_error(_lib.clingo_symbol_name(symbol, name))
-        atoms[_ffi.string(name[0]).decode()].append(tuple(map(clingo.Symbol, _terms(symbol))))
+        atoms[_ffi.string(name[0]).decode()].append(tuple(map(clingo.Symbol, terms(symbol))))
     return atoms
 
 
@@ -557,18 +557,21 @@ def _ground_atoms(ctl: clingo.Control, signature: tuple[str, int] | None = None,
         _handle_error(_lib.clingo_symbolic_atoms_next(atoms, iterator[0], iterator))
 
 
-_TERMS, _SIZE = _ffi.new("clingo_symbol_t**"), _ffi.new("size_t*")
+class _Terms:
+    """Reads the argument terms (symbol ids) of function symbols, with buffers of its own (one
+    reader per loop: engines in several threads never share one)."""
 
+    def __init__(self) -> None:
+        self._terms, self._size = _ffi.new("clingo_symbol_t**"), _ffi.new("size_t*")
 
-def _terms(symbol: int) -> list[int]:
-    """The argument terms (symbol ids) of a function symbol."""
-    _handle_error(_lib.clingo_symbol_arguments(symbol, _TERMS, _SIZE))
-    return _ffi.unpack(_TERMS[0], _SIZE[0])
+    def __call__(self, symbol: int) -> list[int]:
+        _handle_error(_lib.clingo_symbol_arguments(symbol, self._terms, self._size))
+        return _ffi.unpack(self._terms[0], self._size[0])
 
 
 def _arguments(ctl: clingo.Control, name: str, arity: int) -> Iterator[list[int]]:
     """The argument terms (symbol ids) of every atom name/arity of the ground program."""
-    return map(_terms, _ground_atoms(ctl, (name, arity)))
+    return map(_Terms(), _ground_atoms(ctl, (name, arity)))
 
 
 def _entity_atoms(ctl: clingo.Control, count: int, annual_groups: bool) -> list[_EntityAtoms]:
@@ -625,26 +628,26 @@ def _fact_adder(backend: clingo.Backend) -> Callable[[clingo.Symbol], None]:
     return add
 
 
+_NAMES: dict[str, bytes] = {}
+
+
 class _Functions:
     """Makes ``name(arguments)`` symbols through clingo's C API with one reused argument buffer
-    (`clingo.Function` allocates a buffer, an output cell and the encoded name per call)."""
+    (`clingo.Function` allocates a buffer, an output cell and the encoded name per call). One maker
+    per entity: engines in several threads never share a buffer."""
 
     def __init__(self) -> None:
         self._arguments = _ffi.new("clingo_symbol_t[8]")
         self._result = _ffi.new("clingo_symbol_t*")
-        self._names: dict[str, bytes] = {}
 
     def __call__(self, name: str, arguments: list[clingo.Symbol]) -> clingo.Symbol:
-        if name not in self._names:
-            self._names[name] = name.encode()
+        if name not in _NAMES:
+            _NAMES[name] = name.encode()
         for i, argument in enumerate(arguments):
             self._arguments[i] = argument._rep
-        ok = _lib.clingo_symbol_create_function(self._names[name], self._arguments, len(arguments), True, self._result)
+        ok = _lib.clingo_symbol_create_function(_NAMES[name], self._arguments, len(arguments), True, self._result)
         _handle_error(ok)
         return clingo.Symbol(self._result[0])
-
-
-_function = _Functions()
 
 
 @cache
@@ -666,7 +669,7 @@ def entity_symbols(index: int, entity: EntityFacts, year: int) -> Iterator[cling
     """The input facts of one entity, as symbols (the only way user data reaches clingo). The name
     is not among them: no rule reads it."""
     e = _number(index)
-    fn, num, word = _function, _number, _constant
+    fn, num, word = _Functions(), _number, _constant
     yield fn("entity", [e])
     yield fn("application_year", [e, num(year)])
     yield fn("entity_kind", [e, word(entity.kind)])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -156,21 +157,23 @@ def _answer(records: list[Record]) -> Answers:
 
 
 _PARTITION_ASSESSORS: dict[BatchOptions, Assessor] = {}
+_PARTITION_LOCK = threading.Lock()
 
 
 def answer_partition(lines: Iterable[str | tuple[str, str]], options: BatchOptions = BatchOptions()) -> list[str]:
     """The answers to one partition of JSONL lines (a Dask bag partition, say), one output line
     each, in order. Items may be lines or (line, path) pairs (``read_text(include_path=True)``).
     One engine per process and options serves every partition that process answers."""
-    if options not in _PARTITION_ASSESSORS:
-        _PARTITION_ASSESSORS[options] = Assessor(options)
-    assessor = _PARTITION_ASSESSORS[options]
     records = []
     for number, item in enumerate(lines, start=1):
         line, path = item if isinstance(item, tuple) else (item, "partition")
         records.append(Record(f"{path}#{number}", "json", line))
-    return [
-        line
-        for start in range(0, len(records), options.batch_size)
-        for line in assessor.answer(records[start : start + options.batch_size]).text.splitlines()
-    ]
+    with _PARTITION_LOCK:  # a threaded scheduler: the partitions of one process take turns
+        if options not in _PARTITION_ASSESSORS:
+            _PARTITION_ASSESSORS[options] = Assessor(options)
+        assessor = _PARTITION_ASSESSORS[options]
+        return [
+            line
+            for start in range(0, len(records), options.batch_size)
+            for line in assessor.answer(records[start : start + options.batch_size]).text.splitlines()
+        ]
