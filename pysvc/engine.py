@@ -2,8 +2,13 @@
 
 Entities are assessed in batches: one clingo Control per batch holds the knowledge base and the
 facts of every entity in the batch, each entity under its own index; one grounding derives every
-condition's state, and one enumeration (``--heuristic=Domain --enum-mode=domRec``) yields every
-subset-minimal missing-condition set of every unmet programme of every entity in the batch.
+condition's state. The subset-minimal missing-condition sets of an unmet programme depend only on
+its *pattern*: which of its route conditions (and 每年度 groups) are met, and, where a route is open
+to one kind of entity only, the entity's kind. Each distinct pattern is solved once, on the facts of
+the first entity that shows it (``--heuristic=Domain --enum-mode=domRec`` in a small Control of at
+most ``SOLVE_BATCH_SIZE`` entities), and its sets are reused for every later entity with the same
+pattern; the solver stays the source of truth. ``Engine(reuse_patterns=False)`` solves every entity
+instead (the reference the tests compare with).
 User data reaches clingo only as symbols added through the backend, never as program text.
 """
 
@@ -11,12 +16,15 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from itertools import islice
+from typing import Any
 
 import clingo
+from clingo._internal import _ffi, _handle_error, _lib
 
 from .amounts import Money
 from .facts import EntityFacts, FactFileError
@@ -45,7 +53,16 @@ from .vocabulary import BUSINESS_LINES
 
 #: clasp settings that make every model one subset-minimal set of `assume/2` atoms.
 SOLVER_ARGUMENTS = ("0", "--heuristic=Domain", "--enum-mode=domRec")
+#: Entities ground together in one Control (only their states are read back; nothing is solved there).
 DEFAULT_BATCH_SIZE = 500
+#: Most entities in one Control that enumerates minimal sets: the cost of each model grows with the
+#: ground program, so a solve stays small (and `--all` stays cheap).
+SOLVE_BATCH_SIZE = 16
+#: Batch size when every programme is explained (`--all`): the ground program per entity is then
+#: about 20 times larger, and memory, not the fixed cost of a Control, is what a batch spends.
+EXPLAIN_ALL_BATCH_SIZE = 50
+#: Patterns remembered before the memory is cleared (a bound on memory, never on correctness).
+PATTERN_CACHE_LIMIT = 200_000
 
 #: Condition kinds of common.lp: the argument positions of the subject(s) and of the threshold.
 _KINDS: dict[str, tuple[tuple[int, ...], int | None]] = {
@@ -139,6 +156,7 @@ def _route_order(item: tuple[str, list[str]], groups: Mapping[str, Mapping[str, 
     return sorted(map(_condition_order, members))
 
 
+@cache
 def _condition_order(condition_id: str) -> tuple:
     clause = clause_id_of(condition_id)
     return (_programme_order(clause), condition_id[len(clause) :])
@@ -154,9 +172,18 @@ class _EntityAtoms:
     in_scope: set[str] = field(default_factory=set)
     explained: set[str] = field(default_factory=set)
     routes_met: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    #: per (programme, route), the groups met (year by year, a 每年度 group may be met by no one member)
-    groups_met: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: (programme, route, group) of the 每年度 groups met (year by year, possibly by no one member)
+    annual_groups_met: set[tuple[str, str, str]] = field(default_factory=set)
     missing: dict[str, list[frozenset[str]]] = field(default_factory=lambda: defaultdict(list))
+
+    def groups_met(self, programme: str, route: str) -> frozenset[str]:
+        """The groups of one route met (a 每年度 group may be met year by year by no one member)."""
+        return frozenset(g for p, r, g in self.annual_groups_met if (p, r) == (programme, route))
+
+
+#: A programme's pattern for one entity: (programme, kind where routes depend on it, met route
+#: conditions, met 每年度 groups). Equal patterns have equal minimal sets.
+Pattern = tuple[str, str | None, frozenset[str], frozenset[tuple[str, str, str]]]
 
 
 class Engine:
@@ -167,10 +194,14 @@ class Engine:
         catalogue: str | None = None,
         interpretations: Mapping[str, str] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        reuse_patterns: bool = True,
     ) -> None:
         """`catalogue`: a shipped version's name or a path to a KB folder; None is the newest version."""
         self.version = version_name(catalogue)
         self.batch_size = batch_size
+        self.reuse_patterns = reuse_patterns
+        self._patterns: dict[Pattern, tuple[frozenset[str], ...]] = {}
+        self._annual_groups: set[tuple[str, str, str]] = set()
         self._clauses = read_clauses(catalogue)
         self._files = kb_files(catalogue)
         self._program = "\n".join(path.read_text(encoding="utf-8") for path in self._files)
@@ -180,6 +211,9 @@ class Engine:
         self._programme_conditions: dict[str, list[Condition]] = defaultdict(list)
         for condition in self.catalogue.conditions.values():
             self._programme_conditions[condition.programme].append(condition)
+        programmes = self.catalogue.programmes.values()
+        self._route_members = {p.id: frozenset(c for r in p.routes.values() for c in r.members) for p in programmes}
+        self._kind_routes = {p.id for p in programmes if any(r.kind for r in p.routes.values())}
 
     # -- set-up ---------------------------------------------------------------------------------
     def _control(self, from_files: bool = False) -> clingo.Control:
@@ -220,6 +254,7 @@ class Engine:
             for n, v in sorted(options.items())
         }
         conditions = self._read_conditions(atoms, average=in_force.get("recent_years") == "average")
+        self._annual_groups = {(p.string, r.name, g.name) for p, r, g in atoms["annual_group"]}
         routes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         groups: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for p, r, c in atoms["requires"]:
@@ -313,7 +348,8 @@ class Engine:
     ) -> Iterator[Assessment]:
         """Assess every entity (in order), batch by batch. `year` overrides each file's own year."""
         iterator = iter(entities)
-        while batch := list(islice(iterator, self.batch_size)):
+        size = min(self.batch_size, EXPLAIN_ALL_BATCH_SIZE) if explain_all else self.batch_size
+        while batch := list(islice(iterator, size)):
             yield from self._assess_batch(batch, year, explain_all)
 
     def assess_one(self, entity: EntityFacts, year: int | None = None, explain_all: bool = False) -> Assessment:
@@ -322,23 +358,81 @@ class Engine:
 
     def _assess_batch(self, batch: list[EntityFacts], year: int | None, explain_all: bool) -> Iterator[Assessment]:
         years = [application_year(entity, year) for entity in batch]
+        ctl = self._ground(batch, years, explain_all)
+        derived = _entity_atoms(ctl, len(batch), bool(self._annual_groups))
+        if self.reuse_patterns:
+            self._reuse_missing_sets(batch, years, derived)
+        else:
+            for (index, pid), sets in _minimal_sets(ctl).items():
+                derived[index].missing[pid] = sets
+        for entity, application, atoms in zip(batch, years, derived, strict=True):
+            yield self._assessment(entity, application, atoms)
+
+    def _ground(
+        self,
+        batch: list[EntityFacts],
+        years: list[int],
+        explain_all: bool,
+        explain: Iterable[tuple[int, str]] = (),
+    ) -> clingo.Control:
+        """A Control holding the KB and the facts of `batch` (entity i under index i), ground; with
+        every programme explained, or in scope ones and those of `explain` (entity, programme)."""
         ctl = self._control()
         with ctl.backend() as backend:
+            add = _fact_adder(backend)
             for index, (entity, application) in enumerate(zip(batch, years, strict=True)):
                 for symbol in entity_symbols(index, entity, application):
-                    backend.add_rule([backend.add_atom(symbol)])
+                    add(symbol)
+            for index, pid in explain:
+                explained = clingo.Function("explained", [_number(index), clingo.String(pid)])
+                backend.add_rule([backend.add_atom(explained)])
             if explain_all:
                 backend.add_rule([backend.add_atom(clingo.Function("explain_all"))])
         ctl.ground([("base", [])], context=_Arithmetic())
-        derived = _entity_atoms(ctl, len(batch))
-        with ctl.solve(yield_=True) as handle:
-            for model in handle:
-                shown = model.symbols(shown=True)
-                assumed = frozenset(s.arguments[1].string for s in shown if s.name == "assume")
-                for focus in (s for s in shown if s.name == "focus"):  # none when nothing is unmet
-                    derived[focus.arguments[0].number].missing[focus.arguments[1].string].append(assumed)
-        for entity, application, atoms in zip(batch, years, derived, strict=True):
-            yield self._assessment(entity, application, atoms)
+        return ctl
+
+    def _pattern(self, pid: str, kind: str, atoms: _EntityAtoms) -> Pattern:
+        met = frozenset(c for c in self._route_members[pid] if atoms.states.get(c) == "met")
+        groups = frozenset(g for g in atoms.annual_groups_met if g[0] == pid and g in self._annual_groups)
+        return (pid, kind if pid in self._kind_routes else None, met, groups)
+
+    def _reuse_missing_sets(self, batch: list[EntityFacts], years: list[int], derived: list[_EntityAtoms]) -> None:
+        """Fill in every unmet programme's minimal sets: remembered for a known pattern, else solved
+        on the first entity of the batch that shows the pattern."""
+        waiting: dict[Pattern, list[tuple[int, str]]] = defaultdict(list)
+        for index, (entity, atoms) in enumerate(zip(batch, derived, strict=True)):
+            for pid in atoms.explained - atoms.routes_met.keys():
+                pattern = self._pattern(pid, entity.kind, atoms)
+                if pattern in self._patterns:
+                    atoms.missing[pid] = list(self._patterns[pattern])
+                else:
+                    waiting[pattern].append((index, pid))
+        if not waiting:
+            return
+        if len(self._patterns) + len(waiting) > PATTERN_CACHE_LIMIT:
+            self._patterns.clear()
+        focus: dict[int, set[str]] = defaultdict(set)  # representative entity -> programmes to solve
+        for users in waiting.values():
+            focus[users[0][0]].add(users[0][1])
+        representatives = sorted(focus)
+        for start in range(0, len(representatives), SOLVE_BATCH_SIZE):
+            chosen = representatives[start : start + SOLVE_BATCH_SIZE]
+            # Only the programmes to solve and those in scope are explained here, even under --all;
+            # the solver does not focus on the programmes in scope whose pattern is known.
+            wanted = [(index, pid) for index, i in enumerate(chosen) for pid in focus[i]]
+            ctl = self._ground([batch[i] for i in chosen], [years[i] for i in chosen], False, wanted)
+            others = [
+                (index, pid)
+                for index, i in enumerate(chosen)
+                for pid in derived[i].in_scope - derived[i].routes_met.keys() - focus[i]
+            ]
+            found = _minimal_sets(ctl, [_focus(index, pid) for index, pid in others])
+            for index, i in enumerate(chosen):
+                for pid in focus[i]:
+                    self._patterns[self._pattern(pid, batch[i].kind, derived[i])] = tuple(found.get((index, pid), []))
+        for pattern, users in waiting.items():
+            for index, pid in users:
+                derived[index].missing[pid] = list(self._patterns[pattern])
 
     def _assessment(self, entity: EntityFacts, year: int, atoms: _EntityAtoms) -> Assessment:
         results = []
@@ -367,7 +461,7 @@ class Engine:
                     name
                     for name, r in programme.routes.items()
                     if r.kind in (None, entity.kind)
-                    and r.completed_by(met | {c.condition.id for c in s}, frozenset(atoms.groups_met[pid, name]))
+                    and r.completed_by(met | {c.condition.id for c in s}, atoms.groups_met(pid, name))
                 )
                 for s in missing
             )
@@ -394,7 +488,7 @@ class Engine:
                     status=status,  # type: ignore[arg-type]
                     explained=True,
                     route=route,
-                    because=_because(programme.routes[route], conditions, atoms.groups_met.get((pid, route), set()))
+                    because=_because(programme.routes[route], conditions, atoms.groups_met(pid, route))
                     if route
                     else (),
                     missing=missing,
@@ -457,7 +551,7 @@ def evidence(condition: Condition, entity: EntityFacts, year: int) -> tuple[Evid
 
 
 def _because(
-    route: Route, conditions: Mapping[str, ConditionResult], groups_met: set[str]
+    route: Route, conditions: Mapping[str, ConditionResult], groups_met: frozenset[str]
 ) -> tuple[ConditionResult, ...]:
     """The conditions that carried a route: all of its own, the met members of each group, and every
     member of a group met only year by year (each year by another member)."""
@@ -471,10 +565,31 @@ def _because(
 def _facts_by_name(ctl: clingo.Control) -> dict[str, list[tuple[clingo.Symbol, ...]]]:
     """The arguments of every fact of the ground program, by predicate name."""
     atoms: dict[str, list[tuple[clingo.Symbol, ...]]] = defaultdict(list)
-    for atom in ctl.symbolic_atoms:
-        if atom.is_fact:
-            atoms[atom.symbol.name].append(tuple(atom.symbol.arguments))
+    name, terms = _ffi.new("char**"), _Terms()
+    for symbol in _ground_atoms(ctl, facts=True):
+        _handle_error(_lib.clingo_symbol_name(symbol, name))
+        atoms[_ffi.string(name[0]).decode()].append(tuple(map(clingo.Symbol, terms(symbol))))
     return atoms
+
+
+def _focus(index: int, pid: str) -> tuple[clingo.Symbol, bool]:
+    """An assumption that the solver does not focus on programme `pid` of entity `index`."""
+    return clingo.Function("focus", [clingo.Number(index), clingo.String(pid)]), False
+
+
+def _minimal_sets(
+    ctl: clingo.Control, assumptions: list[tuple[clingo.Symbol, bool]] | None = None
+) -> dict[tuple[int, str], list[frozenset[str]]]:
+    """Every subset-minimal missing set of every unmet (entity, programme) the ground program
+    focuses on (one model each), by entity index and programme."""
+    found: dict[tuple[int, str], list[frozenset[str]]] = defaultdict(list)
+    with ctl.solve(assumptions=assumptions or [], yield_=True) as handle:
+        for model in handle:
+            shown = model.symbols(shown=True)
+            assumed = frozenset(s.arguments[1].string for s in shown if s.name == "assume")
+            for focus in (s for s in shown if s.name == "focus"):  # none when nothing is unmet
+                found[(focus.arguments[0].number, focus.arguments[1].string)].append(assumed)
+    return found
 
 
 def _need_path(need: clingo.Symbol) -> str:
@@ -489,36 +604,88 @@ def _need_path(need: clingo.Symbol) -> str:
     return args[0].name
 
 
-def _entity_atoms(ctl: clingo.Control, count: int) -> list[_EntityAtoms]:
+class _Decoded(dict):
+    """Python values of the argument terms of one ground program, decoded once per distinct term.
+
+    Keyed by the term's id in clingo's table of unique symbols: equal terms share it, and it stays
+    valid while the Control that holds them is alive (one batch).
+    """
+
+    def __init__(self, decode: Callable[[clingo.Symbol], object]) -> None:
+        super().__init__()
+        self.decode = decode
+
+    def of(self, term: int) -> Any:
+        if term not in self:
+            self[term] = self.decode(clingo.Symbol(term))
+        return self[term]
+
+
+def _ground_atoms(ctl: clingo.Control, signature: tuple[str, int] | None = None, facts: bool = False) -> Iterator[int]:
+    """The atoms (symbol ids) of the ground program, of one signature or all, or only its facts.
+
+    Reads clingo's C API directly (the library the `clingo` module wraps, pinned below 6): the
+    wrapper allocates five objects per atom read, which was most of the cost of a batch."""
+    atoms = ctl.symbolic_atoms._rep
+    iterator, symbol = _ffi.new("clingo_symbolic_atom_iterator_t*"), _ffi.new("clingo_symbol_t*")
+    valid, fact = _ffi.new("bool*"), _ffi.new("bool*")
+    selected = _ffi.NULL
+    if signature:
+        selected = _ffi.new("clingo_signature_t*")
+        _handle_error(_lib.clingo_signature_create(signature[0].encode(), signature[1], True, selected))
+    _handle_error(_lib.clingo_symbolic_atoms_begin(atoms, selected, iterator))
+    while _lib.clingo_symbolic_atoms_is_valid(atoms, iterator[0], valid) and valid[0]:
+        _handle_error(_lib.clingo_symbolic_atoms_is_fact(atoms, iterator[0], fact))
+        if fact[0] or not facts:
+            _handle_error(_lib.clingo_symbolic_atoms_symbol(atoms, iterator[0], symbol))
+            yield symbol[0]
+        _handle_error(_lib.clingo_symbolic_atoms_next(atoms, iterator[0], iterator))
+
+
+class _Terms:
+    """Reads the argument terms (symbol ids) of function symbols, with buffers of its own (one
+    reader per loop: engines in several threads never share one)."""
+
+    def __init__(self) -> None:
+        self._terms, self._size = _ffi.new("clingo_symbol_t**"), _ffi.new("size_t*")
+
+    def __call__(self, symbol: int) -> list[int]:
+        _handle_error(_lib.clingo_symbol_arguments(symbol, self._terms, self._size))
+        return _ffi.unpack(self._terms[0], self._size[0])
+
+
+def _arguments(ctl: clingo.Control, name: str, arity: int) -> Iterator[list[int]]:
+    """The argument terms (symbol ids) of every atom name/arity of the ground program."""
+    return map(_Terms(), _ground_atoms(ctl, (name, arity)))
+
+
+def _entity_atoms(ctl: clingo.Control, count: int, annual_groups: bool) -> list[_EntityAtoms]:
     """Read, per entity, the reported atoms of the ground program (all of them facts)."""
     result = [_EntityAtoms() for _ in range(count)]
-    atoms = ctl.symbolic_atoms
-    for signature in (
-        ("state", 3),
-        ("shows", 3),
-        ("needs", 3),
-        ("route_met", 3),
-        ("in_scope", 2),
-        ("explained", 2),
-        ("group_met", 4),
-    ):
-        for atom in atoms.by_signature(*signature):
-            args = atom.symbol.arguments
-            entity = result[args[0].number]
-            key = args[1].string
-            name = signature[0]
-            if name == "state":
-                entity.states[key] = args[2].name  # type: ignore[assignment]
-            elif name == "shows":
-                entity.observed[key].append(_value(args[2]))
-            elif name == "needs":
-                entity.needs[key].append(_need_path(args[2]))
-            elif name == "route_met":
-                entity.routes_met[key].append(args[2].name)
-            elif name == "group_met":
-                entity.groups_met[key, args[2].name].add(args[3].name)
+    entities = {_number(index)._rep: atoms for index, atoms in enumerate(result)}
+    text = _Decoded(lambda s: s.string)
+    name = _Decoded(lambda s: s.name)
+    value = _Decoded(_value)
+    path = _Decoded(_need_path)
+    signatures = [("state", 3), ("shows", 3), ("needs", 3), ("route_met", 3), ("in_scope", 2), ("explained", 2)]
+    if annual_groups:  # 每年度 groups can be met with no member met: part of the pattern
+        signatures.append(("group_met", 4))
+    for predicate, arity in signatures:
+        for args in _arguments(ctl, predicate, arity):
+            entity = entities[args[0]]
+            key = text.of(args[1])
+            if predicate == "state":
+                entity.states[key] = name.of(args[2])
+            elif predicate == "shows":
+                entity.observed[key].append(value.of(args[2]))
+            elif predicate == "needs":
+                entity.needs[key].append(path.of(args[2]))
+            elif predicate == "route_met":
+                entity.routes_met[key].append(name.of(args[2]))
+            elif predicate == "group_met":
+                entity.annual_groups_met.add((key, name.of(args[2]), name.of(args[3])))
             else:
-                getattr(entity, name).add(key)
+                getattr(entity, predicate).add(key)
     return result
 
 
@@ -533,40 +700,89 @@ def application_year(entity: EntityFacts, year: int | None) -> int:
     return chosen
 
 
+def _fact_adder(backend: clingo.Backend) -> Callable[[clingo.Symbol], None]:
+    """A function adding one fact through `backend`: what ``backend.add_rule([backend.add_atom(s)])``
+    does, through clingo's C API with its buffers allocated once (see `_arguments`)."""
+    rep, symbol, atom = backend._rep, _ffi.new("clingo_symbol_t*"), _ffi.new("clingo_atom_t*")
+
+    def add(fact: clingo.Symbol) -> None:
+        symbol[0] = fact._rep
+        _handle_error(_lib.clingo_backend_add_atom(rep, symbol, atom))
+        _handle_error(_lib.clingo_backend_rule(rep, False, atom, 1, _ffi.NULL, 0))
+
+    return add
+
+
+_NAMES: dict[str, bytes] = {}
+
+
+class _Functions:
+    """Makes ``name(arguments)`` symbols through clingo's C API with one reused argument buffer
+    (`clingo.Function` allocates a buffer, an output cell and the encoded name per call). One maker
+    per entity: engines in several threads never share a buffer."""
+
+    def __init__(self) -> None:
+        self._arguments = _ffi.new("clingo_symbol_t[8]")
+        self._result = _ffi.new("clingo_symbol_t*")
+
+    def __call__(self, name: str, arguments: list[clingo.Symbol]) -> clingo.Symbol:
+        if name not in _NAMES:
+            _NAMES[name] = name.encode()
+        for i, argument in enumerate(arguments):
+            self._arguments[i] = argument._rep
+        ok = _lib.clingo_symbol_create_function(_NAMES[name], self._arguments, len(arguments), True, self._result)
+        _handle_error(ok)
+        return clingo.Symbol(self._result[0])
+
+
+@cache
+def _constant(name: str) -> clingo.Symbol:
+    """A vocabulary word as a symbol, made once (the vocabulary is bounded; fact values are not)."""
+    return clingo.Function(name)
+
+
+@cache
+def _number(value: int) -> clingo.Symbol:
+    """A small number (entity index, year, agreement index) as a symbol, made once."""
+    return clingo.Number(value)
+
+
+_TRUTH = {True: "true", False: "false"}
+
+
 def entity_symbols(index: int, entity: EntityFacts, year: int) -> Iterator[clingo.Symbol]:
-    """The input facts of one entity, as symbols (the only way user data reaches clingo)."""
-    e = clingo.Number(index)
-    fn, num, text = clingo.Function, clingo.Number, clingo.String
+    """The input facts of one entity, as symbols (the only way user data reaches clingo). The name
+    is not among them: no rule reads it."""
+    e = _number(index)
+    fn, num, word = _Functions(), _number, _constant
     yield fn("entity", [e])
-    yield fn("entity_name", [e, text(entity.name)])
     yield fn("application_year", [e, num(year)])
-    yield fn("entity_kind", [e, fn(entity.kind)])
+    yield fn("entity_kind", [e, word(entity.kind)])
     if entity.district is not None:
-        yield fn("attribute", [e, fn("district"), fn(entity.district)])
+        yield fn("attribute", [e, word("district"), word(entity.district)])
     if entity.independent_legal_person is not None:
-        value = fn("true" if entity.independent_legal_person else "false")
-        yield fn("attribute", [e, fn("independent_legal_person"), value])
-    yield fn("stated", [e, fn("business_lines")])
+        yield fn("attribute", [e, word("independent_legal_person"), word(_TRUTH[entity.independent_legal_person])])
+    yield fn("stated", [e, word("business_lines")])
     for line in entity.business_lines:
-        yield fn("has", [e, fn("business_lines"), fn(line)])
+        yield fn("has", [e, word("business_lines"), word(line)])
     for section, items in entity.items.items():
-        yield fn("stated", [e, fn(section)])
+        yield fn("stated", [e, word(section)])
         for item in items:
-            yield fn("has", [e, fn(section), fn(item)])
+            yield fn("has", [e, word(section), word(item)])
     for figure_year, figures in entity.figures.items():
         for measure, value in figures.items():
-            term = value.to_symbol() if isinstance(value, Money) else num(value)
-            yield fn("figure", [e, num(figure_year), fn(measure), term])
+            term = value.to_symbol() if isinstance(value, Money) else clingo.Number(value)
+            yield fn("figure", [e, num(figure_year), word(measure), term])
     if entity.agreements is not None:
-        yield fn("stated", [e, fn("agreements")])
+        yield fn("stated", [e, word("agreements")])
         for i, agreement in enumerate(entity.agreements):
             a = num(i)
-            yield fn("agreement", [e, a, fn(agreement.counterparty_kind)])
-            yield fn("agreement_months", [e, a, num(agreement.months)])
+            yield fn("agreement", [e, a, word(agreement.counterparty_kind)])
+            yield fn("agreement_months", [e, a, clingo.Number(agreement.months)])
             yield fn("agreement_end_year", [e, a, num(agreement.end.year)])
             for flag in ("well_known", "overseas"):
                 value = getattr(agreement, flag)
                 if value is not None:
-                    yield fn("agreement_flag", [e, a, fn(flag), fn("true" if value else "false")])
+                    yield fn("agreement_flag", [e, a, word(flag), word(_TRUTH[value])])
     for topic, finding in entity.findings.items():
-        yield fn("finding", [e, fn(topic), fn("true" if finding.value else "false")])
+        yield fn("finding", [e, word(topic), word(_TRUTH[finding.value])])

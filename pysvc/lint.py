@@ -209,8 +209,18 @@ def lint(catalogue_name: str | None = None, engine: Engine | None = None) -> lis
             for value in reading.options:
                 if value != reading.default:
                     other = Engine(catalogue_name, {name: value})
-                    problems += [f"[{name}={value}] {p}" for p in _witness_problems(other, other.catalogue)]
+                    changed = {p for p in catalogue.programmes if _shape(catalogue, p) != _shape(other.catalogue, p)}
+                    problems += [f"[{name}={value}] {p}" for p in _witness_problems(other, other.catalogue, changed)]
     return problems
+
+
+def _shape(catalogue: Catalogue, programme: str) -> tuple:
+    """What a programme requires under a catalogue's readings: its routes and its conditions."""
+    conditions = [c for c in catalogue.conditions.values() if c.programme == programme]
+    return (
+        repr(catalogue.programmes[programme].routes),
+        [(c.id, c.kind, c.subject, c.required, c.years, c.flags, c.average) for c in conditions],
+    )
 
 
 _READING_HEADING = re.compile(r"^#+ .*— `(?P<name>[a-z_]+)`\s*$")
@@ -315,7 +325,6 @@ def _header_problems(folder: Path, version: str) -> list[str]:
 INPUT_PREDICATES = frozenset(
     {
         "entity",
-        "entity_name",
         "application_year",
         "entity_kind",
         "figure",
@@ -372,23 +381,24 @@ def _unit_problems(c: Condition) -> list[str]:
     return problems
 
 
-def _witness_problems(engine: Engine, catalogue: Catalogue) -> list[str]:
-    problems = []
-    for p in catalogue.programmes.values():
+def _witness_problems(engine: Engine, catalogue: Catalogue, only: set[str] | None = None) -> list[str]:
+    """Every route of every programme (of `only`) met by its witness; none met by an empty entity.
+    All witnesses are assessed in one batch."""
+    programmes = [p for p in catalogue.programmes.values() if only is None or p.id in only]
+    checks: list[tuple[Programme, str | None, EntityFacts]] = []
+    for p in programmes:
         for name, route in p.routes.items():
-            kind = route.kind or p.kinds[0]
-            facts = witness(p, route, catalogue, kind, label=f"/{name}")
-            result = engine.assess_one(facts).programme(p.id)
-            if result.status != "eligible":
-                failing = [c.condition.id for c in result.conditions if c.status != "met"]
-                problems.append(f"programme {p.id} route {name}: the witness is {result.status} (not met: {failing})")
+            checks.append((p, name, witness(p, route, catalogue, route.kind or p.kinds[0], label=f"/{name}")))
         empty = EntityFacts(
-            source=f"<empty {p.id}>",
-            name="empty",
-            kind=p.kinds[0],
-            year=2024,
-            business_lines=p.scope[:1],
+            source=f"<empty {p.id}>", name="empty", kind=p.kinds[0], year=2024, business_lines=p.scope[:1]
         )
-        if engine.assess_one(empty).programme(p.id).status == "eligible":
+        checks.append((p, None, empty))
+    problems = []
+    for (p, name, _), assessment in zip(checks, engine.assess(facts for _, _, facts in checks), strict=True):
+        result = assessment.programme(p.id)
+        if name is None and result.status == "eligible":
             problems.append(f"programme {p.id} is met by an entity that states nothing")
+        elif name is not None and result.status != "eligible":
+            failing = [c.condition.id for c in result.conditions if c.status != "met"]
+            problems.append(f"programme {p.id} route {name}: the witness is {result.status} (not met: {failing})")
     return problems

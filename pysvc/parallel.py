@@ -1,0 +1,178 @@
+"""Answering a batch of records on several cores: worker processes, answers in input order.
+
+Records are cut into chunks (one Control's worth, `BatchOptions.batch_size`); each worker process
+holds one `Engine` and turns a chunk into rendered answers (JSONL lines or CSV rows) and counts.
+At most ``2 × jobs + 1`` chunks are in flight and answers are yielded in input order, so memory
+stays flat however long the input; a worker is replaced after `RECYCLE_AFTER` chunks, so the
+symbols clingo keeps for every value it has seen do not accumulate either.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import threading
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from itertools import islice
+
+from .batch import assessable
+from .batch_io import Record, batch_json, csv_error_row, csv_rows, csv_text, load_record
+from .engine import DEFAULT_BATCH_SIZE, Engine
+from .facts import EntityFacts, FactFileError
+from .results import Assessment
+
+#: Chunks one worker answers before it is replaced by a fresh process.
+RECYCLE_AFTER = 40
+OUTPUTS = ("jsonl", "csv", "results")
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What a batch run asks of every record."""
+
+    catalogue: str | None = None  # a version or a KB folder; None: the newest version
+    interpretations: tuple[tuple[str, str], ...] = ()
+    year: int | None = None
+    explain_all: bool = False
+    programmes: tuple[str, ...] = ()  # only these (and explain them even out of scope)
+    output: str = "jsonl"  # jsonl (svctrade.batch/1), csv, results (svctrade.result/1)
+    lang: str = "zh"
+    batch_size: int = DEFAULT_BATCH_SIZE
+
+    def engine(self) -> Engine:
+        return Engine(self.catalogue, dict(self.interpretations), batch_size=self.batch_size)
+
+
+@dataclass
+class Answers:
+    """The rendered answers of one chunk of records, and what they count."""
+
+    text: str
+    entities: int = 0
+    errors: int = 0
+    #: (programme, status) -> entities
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+
+class Assessor:
+    """One engine under one set of options: chunks of records in, rendered answers out."""
+
+    def __init__(self, options: BatchOptions, engine: Engine | None = None) -> None:
+        self.options = options
+        self.engine = engine or options.engine()
+        self.wanted = set(options.programmes)
+
+    def answer(self, records: list[Record]) -> Answers:
+        loaded: list[EntityFacts | FactFileError] = []
+        for record in records:
+            try:
+                loaded.append(assessable(load_record(record), self.engine, self.options.year))
+            except FactFileError as error:
+                loaded.append(error)
+        valid = [item for item in loaded if isinstance(item, EntityFacts)]
+        explain_all = self.options.explain_all or bool(self.wanted)
+        assessments = iter(self.engine.assess(valid, self.options.year, explain_all))
+        answers = Answers("", entities=len(valid), errors=len(loaded) - len(valid))
+        parts: list = []
+        for item in loaded:
+            if isinstance(item, FactFileError):
+                parts.append(self._error(item))
+                continue
+            assessment = self._only(next(assessments))
+            answers.counts.update((r.programme.id, r.status) for r in assessment.programmes)
+            parts.append(self._render(assessment))
+        if self.options.output == "csv":
+            answers.text = csv_text([row for rows in parts for row in rows])
+        else:
+            answers.text = "".join(f"{line}\n" for line in parts)
+        return answers
+
+    def _only(self, assessment: Assessment) -> Assessment:
+        if not self.wanted:
+            return assessment
+        return replace(assessment, programmes=tuple(r for r in assessment.programmes if r.programme.id in self.wanted))
+
+    def _render(self, assessment: Assessment) -> str | list[list[str]]:
+        if self.options.output == "csv":
+            return csv_rows(assessment)
+        if self.options.output == "results":
+            from .render import assessment_json
+
+            return json.dumps(assessment_json(assessment, self.options.lang), ensure_ascii=False)
+        return json.dumps(batch_json(assessment), ensure_ascii=False)
+
+    def _error(self, error: FactFileError) -> str | list[list[str]]:
+        if self.options.output == "csv":
+            return [csv_error_row(error)]
+        from .render import error_json
+
+        return json.dumps(error_json(error.source, error.problems), ensure_ascii=False)
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def answer_batch(
+    records: Iterable[Record], options: BatchOptions, jobs: int, engine: Engine | None = None
+) -> Iterator[Answers]:
+    """The answers to every record, chunk by chunk, in input order. `jobs` worker processes; 0
+    answers in this process (with `engine` if given)."""
+    iterator = iter(records)
+    chunks = iter(lambda: list(islice(iterator, options.batch_size)), [])
+    if jobs <= 0:
+        assessor = Assessor(options, engine)
+        yield from map(assessor.answer, chunks)
+        return
+    context = multiprocessing.get_context("spawn")  # a clean process: no Control copied by fork
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(options,), max_tasks_per_child=RECYCLE_AFTER
+    ) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_answer, chunk))
+            if len(pending) > 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+_WORKER: Assessor | None = None
+
+
+def _start_worker(options: BatchOptions) -> None:
+    global _WORKER
+    _WORKER = Assessor(options)
+
+
+def _answer(records: list[Record]) -> Answers:
+    assert _WORKER is not None, "worker started without options"
+    return _WORKER.answer(records)
+
+
+_PARTITION_ASSESSORS: dict[BatchOptions, Assessor] = {}
+_PARTITION_LOCK = threading.Lock()
+
+
+def answer_partition(lines: Iterable[str | tuple[str, str]], options: BatchOptions = BatchOptions()) -> list[str]:
+    """The answers to one partition of JSONL lines (a Dask bag partition, say), one output line
+    each, in order. Items may be lines or (line, path) pairs (``read_text(include_path=True)``).
+    One engine per process and options serves every partition that process answers."""
+    records = []
+    for number, item in enumerate(lines, start=1):
+        line, path = item if isinstance(item, tuple) else (item, "partition")
+        records.append(Record(f"{path}#{number}", "json", line))
+    with _PARTITION_LOCK:  # a threaded scheduler: the partitions of one process take turns
+        if options not in _PARTITION_ASSESSORS:
+            _PARTITION_ASSESSORS[options] = Assessor(options)
+        assessor = _PARTITION_ASSESSORS[options]
+        return [
+            line
+            for start in range(0, len(records), options.batch_size)
+            for line in assessor.answer(records[start : start + options.batch_size]).text.splitlines()
+        ]
