@@ -29,7 +29,7 @@ SKIPPED = {
     ".venv/bin/pip install": "installs into the environment these tests run in (.ci/run runs it)",
     ".venv/bin/python -m pytest": "is this test suite",
     "HYPOTHESIS_PROFILE=long": "long-running: the property tests at 1000 examples each",
-    ".venv/bin/svctrade test tests/cases": "long-running: test_cases.py runs every case; test_test_command.py checks --coverage",
+    ".venv/bin/svctrade test tests/cases": "long-running: test_cases.py runs them, test_test_command.py --coverage",
     ".venv/bin/svctrade serve": "a server that runs until stopped: tests/test_server.py and test_page.py serve it",
 }
 BIN = Path(sys.executable).parent
