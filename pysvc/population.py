@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from . import vocabulary as vocab
 from .amounts import Money
 from .facts import EntityFacts, Figure, Finding, load_fact_file
 
@@ -77,6 +78,7 @@ def _varied(entity: EntityFacts, rng: random.Random, index: int) -> EntityFacts:
         if rng.random() >= 0.1
     }
     items = {section: values for section, values in entity.items.items() if rng.random() >= 0.05}
+    _consistent(figures, findings, items)
     return replace(
         entity,
         source=f"generated#{index}",
@@ -85,3 +87,24 @@ def _varied(entity: EntityFacts, rng: random.Random, index: int) -> EntityFacts:
         findings=findings,
         items=items,
     )
+
+
+def _consistent(
+    figures: dict[int, dict[str, Figure]], findings: dict[str, Finding], items: dict[str, frozenset[str]]
+) -> None:
+    """Varied data that a fact file could hold: no part above its whole, no amount earned by a
+    count of 0, no finding about an item no longer listed (the reader rejects each of these)."""
+    for values in figures.values():
+        for part, whole in vocab.PART_OF:
+            if part in values and whole in values and _number(values[part]) > _number(values[whole]):
+                values[part] = values[whole]
+        for count, amount in vocab.COUNT_EARNS:
+            if values.get(count) == 0 and amount in values and _number(values[amount]) > 0:
+                del values[count]
+    for topic, (section, item) in vocab.FINDING_ABOUT_ITEM.items():
+        if topic in findings and item not in items.get(section, ()):
+            del findings[topic]
+
+
+def _number(value: Figure) -> Decimal:
+    return value.amount if isinstance(value, Money) else Decimal(value)
