@@ -16,16 +16,24 @@ from typer.testing import CliRunner
 from pysvc.engine import Engine
 from pysvc.schema import facts_schema, result_schema
 
-#: `python -m pytest --hypothesis-profile=long`: the fuzzers of tests/test_hostile_input.py run 100
-#: times as many examples (about 200,000; tens of minutes) as in CI.
-settings.register_profile("long", max_examples=10_000)
-
 ROOT = Path(__file__).resolve().parent.parent
+#: How the browser tests start Debian's chromium here: headless needs no sandbox as root, and the
+#: closed network refuses chromium's background connections.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 EXAMPLES = sorted((ROOT / "facts" / "examples").glob("*.yaml"))
 
 # `ci` replaces Hypothesis's built-in profile of that name: a CI-sized number of examples, the same
 # examples on every CI run (CI=true), fresh ones on a developer's machine.
 settings.register_profile("ci", max_examples=30, deadline=None, print_blob=True, derandomize="CI" in os.environ)
+# `long`: 1000 examples a property; the fuzzers of tests/test_hostile_input.py then run 10 times their
+# CI number (about 20,000 mutants).
 settings.register_profile("long", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

@@ -29,14 +29,8 @@ from pysvc.loader import LIMITS, read_yaml
 from pysvc.results import Assessment
 
 from .conftest import EXAMPLES
+from .test_fact_files import GOOD
 
-GOOD = """\
-year: 2024
-entity: {name: 上海外滩华庭酒店有限公司, kind: enterprise}
-business_lines: [star_rated_hotel]
-figures:
-  2023: {revenue: 9000万元, guests: 1000, foreign_guests: 400}
-"""
 BLOCK = """\
 year: 2024
 entity: {name: 上海外滩华庭酒店有限公司, kind: enterprise}
@@ -575,7 +569,7 @@ def _read(text: str) -> EntityFacts | FactFileError:
 
 
 #: 100 unless a profile asks for more: CI reads 1,800 mutants and assesses 200 batches of up to 5
-#: (2,000 examples); `--hypothesis-profile=long` (tests/conftest.py) runs 100 times as many.
+#: (2,000 examples); the `long` profile (HYPOTHESIS_PROFILE=long, tests/conftest.py) runs 10 times as many.
 _RUNS = max(settings.default.max_examples, 100)
 
 

@@ -18,18 +18,11 @@ from pysvc.facts import load_fact_file
 from pysvc.render import STATUS_LABEL
 from pysvc.server import create_app
 
-from .conftest import ROOT
+from .conftest import CHROMIUM_FLAGS, ROOT
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+BROWSER_ARGS = list(CHROMIUM_FLAGS)
 EXAMPLE = ROOT / "facts" / "examples" / "3.1-software-and-internet-multi.yaml"
 
 

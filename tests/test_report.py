@@ -20,7 +20,7 @@ from pysvc.facts import load_fact_file
 from pysvc.render import WORDS
 from pysvc.report import render_report
 
-from .conftest import ROOT
+from .conftest import CHROMIUM_FLAGS, ROOT
 
 EXAMPLES = ROOT / "facts" / "examples"
 NOT_ELIGIBLE = EXAMPLES / "1-freight-agreement-short.yaml"
@@ -95,12 +95,7 @@ def _chromium(browser: str, profile: Path, *arguments: str) -> subprocess.Comple
     command = [
         browser,
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *CHROMIUM_FLAGS,
         f"--user-data-dir={profile}",
         *arguments,
     ]
