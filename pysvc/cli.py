@@ -708,7 +708,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (only this machine by default).")] = (
         "127.0.0.1"
     ),
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     interpretation: InterpretationOption = None,
     catalogue: CatalogueOption = None,
 ) -> None:

@@ -323,6 +323,7 @@ class Engine:
                     required[cid].append(wrap(value) if wrap else value)  # type: ignore[arg-type]
         years = {args[0].string: args[2].number for kind in _WINDOWS for args in atoms[kind]}
         years.update({args[0].string: args[1].number for args in atoms["annual_window"]})
+        window_reading = {args[0].string: args[1].name for args in atoms["annual_reading"]}
         flags: dict[str, list[str]] = defaultdict(list)
         for c, flag in atoms["agreement_flag_required"]:
             flags[c.string].append(flag.name)
@@ -339,6 +340,7 @@ class Engine:
                 flags=tuple(flags[cid]),
                 years=years.get(cid),
                 average=average and kind_of.get(cid) == "at_least_in_recent_years",
+                reading=window_reading.get(cid),
             )
         return conditions
 

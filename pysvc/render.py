@@ -131,10 +131,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "figure": ("{what} {op} {value}", "{what} {op} {value}"),
     "read_last_year": ("按上年度（{year}）数", "last year's figure ({year})"),
     "read_year_end": ("按上年度末（{year} 年末）时点数", "as at the end of last year ({year})"),
+    "read_last_year_any": ("按上年度数", "last year's figure"),
+    "read_year_end_any": ("按上年度末时点数", "as at the end of last year"),
     "read_annual_at_least": (
-        "annual_tests：“每年度”读作近{n}年内的每一年度",
-        "annual_tests: 'every year' read as each of the last {n} years",
+        "{reading}：“每年度”读作近{n}年内的每一年度",
+        "{reading}: 'every year' read as each of the last {n} years",
     ),
+    "read_annual_last_year": ("{reading}：“每年度”只检验上年度", "{reading}: 'every year' tested on last year only"),
     "read_total_in_recent_years": (
         "venue_forex_income=cumulative：近{n}年合计",
         "venue_forex_income=cumulative: the {n} years added up",
@@ -299,16 +302,20 @@ def readings_of(condition: Condition, year: int | None, lang: str) -> list[str]:
     reading of 近N年内 in force, the fact a clause's thing is counted from."""
     notes = []
     text = condition.clause.text
-    shown_year = "?" if year is None else year - 1
+    shown_year = None if year is None else year - 1
+    any_year = "_any" if year is None else ""  # a programme described for no application year
     if condition.kind in ("at_least", "more_than"):
         measure = condition.subject[0]
         if measure in vocab.STOCK_FIGURES and "末" not in text:
-            notes.append(word("read_year_end", lang, year=shown_year))
+            notes.append(word("read_year_end" + any_year, lang, year=shown_year))
         elif measure not in vocab.STOCK_FIGURES and "上年度" not in text:
-            notes.append(word("read_last_year", lang, year=shown_year))
+            notes.append(word("read_last_year" + any_year, lang, year=shown_year))
     if condition.kind == "at_least_in_recent_years":
         notes.append(word("read_average" if condition.average else "read_each_year", lang))
-    if condition.kind in READING_OF_KIND:
+    if condition.kind == "annual_at_least":
+        key = "read_annual_last_year" if condition.years == 1 else "read_annual_at_least"
+        notes.append(word(key, lang, reading=condition.reading, n=condition.years))
+    elif condition.kind in READING_OF_KIND:
         notes.append(word(condition.kind.join(("read_", "")), lang, n=condition.years))
     if condition.id in CLAUSE_WORDS and condition.kind in ("at_least", "more_than"):
         key = condition.subject[0]

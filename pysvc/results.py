@@ -145,6 +145,7 @@ class Condition:
     flags: tuple[str, ...] = ()
     years: int | None = None  # the window of 近N年内 conditions
     average: bool = False  # 近N年内 read as the mean over the window (recent_years=average)
+    reading: str | None = None  # the named reading that sets this condition's window of years
 
     @property
     def about_applicant(self) -> bool:

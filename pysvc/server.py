@@ -33,6 +33,7 @@ from starlette.exceptions import HTTPException
 
 from . import __version__
 from .batch import assessable
+from .batch_io import unique_keys
 from .engine import Engine, InterpretationError
 from .facts import EntityFacts, FactFileError, parse_fact_text, validate_facts
 from .kb import catalogue_versions
@@ -132,7 +133,7 @@ def parse_document(body: bytes, media_type: str, source: str, limits: Limits) ->
 def _json(text: str, source: str) -> object:
     """JSON text → data; numbers with a fraction are read as exact decimals, never as floats."""
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         raise FactFileError(source, [f"line {exc.lineno}, column {exc.colno}: malformed JSON ({exc.msg})"]) from None
     except ValueError as exc:

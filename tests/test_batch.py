@@ -21,7 +21,7 @@ from pysvc.facts import FactFileError
 from pysvc.parallel import BatchOptions, answer_batch, answer_partition
 from pysvc.population import population
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 
 
 def _answers(assessment) -> list:
@@ -246,3 +246,33 @@ def test_the_c_api_reader_sees_what_clingos_python_api_sees(engine: Engine) -> N
         public = [[a._rep for a in atom.symbol.arguments] for atom in ctl.symbolic_atoms.by_signature(name, arity)]
         assert list(_arguments(ctl, name, arity)) == public
         assert public
+
+
+def test_batch_reads_yaml_as_check_does_a_key_given_twice_is_an_error_with_its_line(tmp_path: Path) -> None:
+    text = (ROOT / "facts" / "examples" / "2.1-star-hotel-eligible.yaml").read_text(encoding="utf-8")
+    (tmp_path / "dup.yaml").write_text(text.replace("year: 2024", "year: 2024\nyear: 2025", 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "dup.yaml"), "--jobs", "0"])
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)
+    assert error["schema"] == "svctrade.error/1"
+    assert any("year: duplicate key (first given at" in p for p in error["problems"])
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        (
+            "year,entity.name,entity.kind,figures.2023.revenue,figures.2023.revenue",
+            "2024,x,enterprise,9000万元,1万元",
+            "appears more than once",
+        ),
+        ("year,entity.name,entity.kind,figures.2023.revenue", "2024,x,enterprise,90,000,000元", "cells but 4 columns"),
+    ],
+)
+def test_a_csv_row_that_could_be_read_two_ways_is_an_error_row(
+    tmp_path: Path, header: str, row: str, expected: str
+) -> None:
+    (tmp_path / "in.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "in.csv"), "--jobs", "0"])
+    assert result.exit_code == 2
+    assert expected in json.loads(result.stdout)["problems"][0]

@@ -66,3 +66,9 @@ def test_the_changelog_has_an_entry_for_this_version() -> None:
 
 def test_the_package_declares_its_type_hints() -> None:
     assert (ROOT / "pysvc" / "py.typed").is_file()
+
+
+def test_serve_refuses_a_port_out_of_range_with_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "99999"])
+    assert result.exit_code == 2
+    assert "--port" in result.output and "65535" in result.output and "Traceback" not in result.output

@@ -401,3 +401,11 @@ findings: {original_creative_design: true}
     for lang in ("zh", "en"):
         report = render_text(assessment, lang)
         assert WORDS["by_year"][0 if lang == "zh" else 1] in report
+
+
+def test_an_every_year_test_names_the_reading_that_sets_its_years(engine: Engine) -> None:
+    fairs = engine.catalogue.conditions["6.3.4.2a"]
+    conference = engine.catalogue.conditions["5.2.2.2c"]
+    assert fairs.reading == "cluster_fairs_years" and conference.reading == "annual_tests"
+    assert "cluster_fairs_years" in describe(fairs, engine.catalogue, "zh", 2024)
+    assert "annual_tests" in describe(conference, engine.catalogue, "en", 2024)

@@ -350,3 +350,16 @@ def test_serve_without_the_web_extras_says_how_to_install_them(monkeypatch: pyte
     assert result.exit_code == 2
     assert "pip install 'svctrade[serve]'" in result.stderr and "uvicorn" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_json_key_given_twice_answers_422_never_last_wins(client: TestClient) -> None:
+    body = '{"year": 2024, "entity": {"name": "x", "kind": "enterprise"}, "year": 2025}'
+    response = client.post("/v1/assess", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert any("year given twice" in p for p in response.json()["problems"])
+
+
+def test_programme_descriptions_for_no_particular_year_have_no_placeholder(client: TestClient) -> None:
+    for pid in ("1", "11", "6.3.4"):
+        text = json.dumps(client.get(f"/v1/programmes/{pid}").json(), ensure_ascii=False)
+        assert "?" not in text.replace("?lang", ""), pid
