@@ -14,6 +14,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -235,8 +236,8 @@ class _Reader:
 def _kind(value: object) -> str:
     if value is None:
         return "nothing"
-    if isinstance(value, bool | int | float | str):
-        return shown(value)
+    if isinstance(value, bool | int | float | str | Decimal):
+        return shown(str(value) if isinstance(value, Decimal) else value)
     return type(value).__name__
 
 
