@@ -59,6 +59,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "year": ("申请年度", "application year"),
     "last_year": ("上年度", "last year"),
     "because": ("依据（路径：{route}）", "because (route: {route})"),
+    "no_share": ("无比例（总数为 0）", "no share (the whole is 0)"),
     "by_year": (
         "（标 ✘ 的各项为同一“每年度”条款的可选项：单项并非每年达到，但每一年都至少有一项达到，该项条件即已满足）",
         "(the ✘ items are alternatives of one 'every year' clause: none is met in every year alone, "
@@ -270,7 +271,7 @@ def format_value(value: Value | Fraction, lang: str = "zh", table: str = "", mea
         return word("yes" if value else "no", lang)
     if isinstance(value, Share):
         pct = value.percent
-        return "—" if pct is None else f"{pct.normalize():f}%"
+        return word("no_share", lang) if pct is None else f"{pct.normalize():f}%"
     if isinstance(value, Percent):
         return f"{value.value}%"
     if isinstance(value, Months):

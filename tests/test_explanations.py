@@ -409,3 +409,17 @@ def test_an_every_year_test_names_the_reading_that_sets_its_years(engine: Engine
     assert fairs.reading == "cluster_fairs_years" and conference.reading == "annual_tests"
     assert "cluster_fairs_years" in describe(fairs, engine.catalogue, "zh", 2024)
     assert "annual_tests" in describe(conference, engine.catalogue, "en", 2024)
+
+
+def test_a_share_of_a_zero_whole_says_there_is_no_share(engine: Engine) -> None:
+    text = """\
+year: 2024
+entity: {name: 上海零营收货代有限公司, kind: enterprise}
+business_lines: [international_freight_forwarding]
+figures:
+  2023: {revenue: 0元, freight_forwarding_revenue: 0元, outlets: 6}
+"""
+    assessment = engine.assess_one(parse_fact_text(text, "zero.yaml"))
+    assert assessment.programme("1").conditions[1].status == "failed"
+    line = next(line for line in render_text(assessment).splitlines() if " 1.1b " in line)
+    assert WORDS["no_share"][0] in line
