@@ -67,9 +67,10 @@ def report_context(assessment: Assessment, lang: str, generated: dt.date) -> dic
 
 
 def _table(view: ProgrammeView) -> list[ConditionView]:
-    """Every condition of a programme once, in catalogue order, as the report's condition table."""
+    """Every required condition of a programme once, in catalogue order, as the report's condition
+    table (preferences rank but never decide: they have a list of their own below it)."""
     seen: dict[str, ConditionView] = {}
-    for c in (*view.because, *(c for s in view.sets for c in s.conditions), *view.preferences, *view.others):
+    for c in (*view.because, *(c for s in view.sets for c in s.conditions), *view.others):
         seen.setdefault(c.id, c)
     order = {cid: i for i, cid in enumerate(view.order)}
     return sorted(seen.values(), key=lambda c: order.get(c.id, -1))

@@ -122,3 +122,13 @@ def test_the_report_opens_in_headless_chromium_with_every_verdict(engine: Engine
     taken = _chromium(browser, tmp_path / "profile", f"--screenshot={shot}", "--window-size=900,1400", page.as_uri())
     assert taken.returncode == 0, taken.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_preferences_are_listed_apart_from_the_conditions_table(engine: Engine) -> None:
+    """3.3.1 …的企业和服务出口类企业优先: a preference ranks, it is never a condition of the verdict."""
+    assessment = engine.assess_one(load_fact_file(ROOT / "facts" / "examples" / "3.1-software-and-internet-multi.yaml"))
+    html = render_report(assessment, "en")
+    section = html[html.index('id="p-3.3"') :]
+    table, rest = section.split("</table>", 1)
+    assert "3.3.1c" not in table
+    assert "3.3.1c" in rest.split("</section>", 1)[0]
