@@ -315,6 +315,9 @@ def validate_facts(data: object, source: str = "<facts>", document: Document | N
     r = _Reader(source, document.locations if document else None)
     for path, message, at in document.problems if document else ():
         r.problem(path, message, at)
+    if data is not None and not isinstance(data, dict):  # one message: nothing else can be read
+        r.problem("(file)", f"expected a mapping of keys (year, entity, figures …), got {_kind(data)}")
+        raise r.error()
     top = r.keys("", data, vocab.TOP_LEVEL) if data is not None else {}
     if data is None:
         r.problem("(file)", "empty; a fact file needs at least `entity: {name: …, kind: …}`")

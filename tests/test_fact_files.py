@@ -199,3 +199,9 @@ def test_a_finding_about_another_listed_item_needs_the_item_and_its_name(extra: 
     with pytest.raises(FactFileError) as caught:
         parse_fact_text(text, "c.yaml")
     assert expected in str(caught.value)
+
+
+def test_a_file_that_is_not_a_mapping_gets_one_message() -> None:
+    with pytest.raises(FactFileError) as caught:
+        parse_fact_text("- 1\n- 2\n", "list.yaml")
+    assert caught.value.problems == ["(file): expected a mapping of keys (year, entity, figures …), got list"]
