@@ -95,6 +95,11 @@ class Money:
         return format_money(self)
 
 
+def magnitude(value: Money | int) -> Decimal:
+    """The number of an amount or a count, to compare figures of one unit."""
+    return value.amount if isinstance(value, Money) else Decimal(value)
+
+
 def format_money(money: Money, lang: str = "zh") -> str:
     """A readable amount: ``8,000万元`` style in Chinese, ``CNY 80,000,000`` in English."""
     value = money.amount.normalize() if money.amount == money.amount.to_integral() else money.amount

@@ -172,7 +172,8 @@ class _EntityAtoms:
     in_scope: set[str] = field(default_factory=set)
     explained: set[str] = field(default_factory=set)
     routes_met: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    #: (programme, route, group) of the 每年度 groups met (year by year, possibly by no one member)
+    #: (programme, route, group) of every group met, read only where the KB has 每年度 groups (one of
+    #: those may be met year by year by no one member)
     annual_groups_met: set[tuple[str, str, str]] = field(default_factory=set)
     missing: dict[str, list[frozenset[str]]] = field(default_factory=lambda: defaultdict(list))
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import vocabulary as vocab
-from .amounts import AmountError, Currency, Money, parse_count, parse_money, shown
+from .amounts import AmountError, Currency, Money, magnitude, parse_count, parse_money, shown
 from .loader import LIMITS, Document, Location, YamlProblem, join_path, read_yaml
 
 Figure = Money | int
@@ -365,10 +365,10 @@ def _contradictions(r: _Reader, facts: EntityFacts) -> None:
     """Figures and findings that cannot all be true (vocabulary.COUNT_EARNS, PART_OF, FINDING_ABOUT_ITEM)."""
     for year, figures in facts.figures.items():
         for count, amount in vocab.COUNT_EARNS:
-            if figures.get(count) == 0 and _positive(figures.get(amount)):
+            if figures.get(count) == 0 and amount in figures and magnitude(figures[amount]) > 0:
                 r.problem(f"figures.{year}.{amount}", f"a positive amount beside {count}: 0; correct one of them")
         for part, whole in vocab.PART_OF:
-            if part in figures and whole in figures and _exceeds(figures[part], figures[whole]):
+            if part in figures and whole in figures and magnitude(figures[part]) > magnitude(figures[whole]):
                 r.problem(f"figures.{year}.{part}", f"exceeds {whole} of the same year, of which it is a part")
     for topic, (section, item) in vocab.FINDING_ABOUT_ITEM.items():
         finding = facts.findings.get(topic)
@@ -378,14 +378,6 @@ def _contradictions(r: _Reader, facts: EntityFacts) -> None:
             r.problem(f"findings.{topic}", f"is about an item the file must list: add `{item}` to `{section}`")
         if not finding.note:
             r.problem(f"findings.{topic}.note", "missing; name the certification or item the finding is about")
-
-
-def _positive(value: Figure | None) -> bool:
-    return value is not None and (value.amount if isinstance(value, Money) else value) > 0
-
-
-def _exceeds(part: Figure, whole: Figure) -> bool:
-    return (part.amount if isinstance(part, Money) else part) > (whole.amount if isinstance(whole, Money) else whole)
 
 
 def _catalogue(r: _Reader, value: object) -> str | None:

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import vocabulary as vocab
-from .amounts import Money
+from .amounts import Money, magnitude
 from .engine import Engine
 from .facts import Agreement, EntityFacts, Finding
 from .figures import clause_figures, is_existence, matches, rule_thresholds
@@ -75,12 +75,8 @@ class _Witness:
 
     def at_least(self, measure: str, value: Money | int) -> None:
         current = self.figures.get(measure)
-        if current is None or _amount(value) > _amount(current):
+        if current is None or magnitude(value) > magnitude(current):
             self.figures[measure] = value
-
-
-def _amount(value: Money | int) -> Decimal:
-    return value.amount if isinstance(value, Money) else Decimal(value)
 
 
 def _above(value: Money | int) -> Money | int:
@@ -129,7 +125,7 @@ def witness(
     for c in conditions:  # shares last: the part equals the whole (100 %)
         if c.kind == "share_at_least":
             part, whole = c.subject
-            w.figures[part] = max(w.figures[part], w.figures[whole], key=_amount)
+            w.figures[part] = max(w.figures[part], w.figures[whole], key=magnitude)
             w.figures[whole] = w.figures[part]
     last = w.years[year - 1]
     for measure, value in w.figures.items():

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from . import vocabulary as vocab
-from .amounts import Money
+from .amounts import Money, magnitude
 from .facts import EntityFacts, Figure, Finding, load_fact_file
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "facts" / "examples"
@@ -96,15 +96,11 @@ def _consistent(
     count of 0, no finding about an item no longer listed (the reader rejects each of these)."""
     for values in figures.values():
         for part, whole in vocab.PART_OF:
-            if part in values and whole in values and _number(values[part]) > _number(values[whole]):
+            if part in values and whole in values and magnitude(values[part]) > magnitude(values[whole]):
                 values[part] = values[whole]
         for count, amount in vocab.COUNT_EARNS:
-            if values.get(count) == 0 and amount in values and _number(values[amount]) > 0:
+            if values.get(count) == 0 and amount in values and magnitude(values[amount]) > 0:
                 del values[count]
     for topic, (section, item) in vocab.FINDING_ABOUT_ITEM.items():
         if topic in findings and item not in items.get(section, ()):
             del findings[topic]
-
-
-def _number(value: Figure) -> Decimal:
-    return value.amount if isinstance(value, Money) else Decimal(value)

@@ -287,8 +287,8 @@ def format_value(value: Value | Fraction, lang: str = "zh", table: str = "", mea
     return label(table or "business_lines", value, lang)
 
 
-#: Condition kinds that exist only through a named reading, each marked as that reading in reports.
-READING_OF_KIND = ("annual_at_least", "total_in_recent_years", "at_least_by_last_year")
+#: Condition kinds that exist only through a named reading's alternative, marked as it in reports.
+READING_OF_KIND = ("total_in_recent_years", "at_least_by_last_year")
 
 _ZH_NUMBER = {0: "?", 1: "一", 2: "两", 3: "三", 4: "四", 5: "五"}
 
