@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .amounts import Money
+from .batch import expand_paths
 from .facts import EntityFacts, FactFileError, parse_fact_text, validate_facts
 from .results import Assessment
 
@@ -84,11 +85,15 @@ def input_format(path: str, given: InputFormat | None) -> InputFormat:
 
 
 def read_records(paths: Iterable[str], given: InputFormat | None = None) -> Iterator[Record]:
-    """Every record of every input, in order; a folder stands for its YAML files, sorted, recursively."""
+    """Every record of every input, in order; a folder stands for its YAML files, sorted, recursively
+    (`batch.expand_paths`: a dangling link, a device or a folder without fact files is an error record)."""
     for path in paths:
-        if path != "-" and Path(path).is_dir():
-            files = sorted(p for p in Path(path).rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-            yield from (Record(str(p), "yaml-file", str(p)) for p in files)
+        if path != "-" and Path(path).is_dir():  # walked as `check` walks it: what cannot be read is listed
+            for entry in expand_paths([path]):
+                if isinstance(entry, FactFileError):
+                    yield from (Record(entry.source, "error", problem) for problem in entry.problems)
+                else:
+                    yield Record(str(entry), "yaml-file", str(entry))
             continue
         fmt = input_format(path, given)
         if path != "-" and not Path(path).is_file():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from itertools import islice
 from pathlib import Path
 
@@ -276,3 +277,13 @@ def test_a_csv_row_that_could_be_read_two_ways_is_an_error_row(
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "in.csv"), "--jobs", "0"])
     assert result.exit_code == 2
     assert expected in json.loads(result.stdout)["problems"][0]
+
+
+def test_batch_walks_a_folder_as_check_does_listing_what_it_cannot_read(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "facts" / "examples" / "2.1-star-hotel-eligible.yaml", tmp_path / "good.yaml")
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "missing.yaml")
+    result = CliRunner().invoke(app, ["batch", str(tmp_path), "--jobs", "0"])
+    assert result.exit_code == 2
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["schema"] for line in lines] == ["svctrade.error/1", "svctrade.batch/1"]
+    assert lines[0]["source"].endswith("gone.yaml") and "cannot read" in lines[0]["problems"][0]
