@@ -26,7 +26,7 @@ from typing import Any
 from .amounts import Money
 from .batch import expand_paths
 from .facts import EntityFacts, FactFileError, parse_fact_text, validate_facts
-from .results import Assessment
+from .results import Screening
 
 #: Longest JSONL line or YAML file read; a longer one is an error row, never read whole.
 RECORD_LIMIT = 1 << 20
@@ -328,40 +328,33 @@ def fact_document(facts: EntityFacts) -> dict[str, Any]:
 
 
 # -- writing -------------------------------------------------------------------------------------
-def batch_json(assessment: Assessment) -> dict[str, Any]:
+def batch_json(screening: Screening) -> dict[str, Any]:
     """The compact answer for one entity (schema ``svctrade.batch/1``, docs/batch.md): per programme
     the status, and where explained the route and the minimal sets as condition ids."""
-    entity = assessment.entity
+    entity = screening.entity
     programmes: list[dict[str, Any]] = []
-    for r in assessment.programmes:
-        if not r.explained:
-            programmes.append({"id": r.programme.id, "status": r.status})
+    for v in screening.verdicts:
+        if not v.explained:
+            programmes.append({"id": v.programme, "status": v.status})
             continue
-        missing = [[c.condition.id for c in s] for s in r.missing]
-        programmes.append({"id": r.programme.id, "status": r.status, "route": r.route, "missing": missing})
+        missing = [list(s) for s in v.missing]
+        programmes.append({"id": v.programme, "status": v.status, "route": v.route, "missing": missing})
     return {
         "schema": BATCH_SCHEMA,
         "source": entity.source,
         "entity": {"name": entity.name, "credit_code": entity.credit_code, "kind": entity.kind},
-        "year": assessment.year,
+        "year": screening.year,
         "programmes": programmes,
     }
 
 
-def csv_rows(assessment: Assessment) -> list[list[str]]:
+def csv_rows(screening: Screening) -> list[list[str]]:
     """One CSV row per programme: minimal sets as condition ids, ``+`` within a set, `` | `` between."""
-    entity = assessment.entity
-    head = [entity.source, entity.name, entity.credit_code or "", str(assessment.year)]
+    entity = screening.entity
+    head = [entity.source, entity.name, entity.credit_code or "", str(screening.year)]
     return [
-        [
-            *head,
-            r.programme.id,
-            r.status,
-            r.route or "",
-            " | ".join("+".join(c.condition.id for c in s) for s in r.missing),
-            "",
-        ]
-        for r in assessment.programmes
+        [*head, v.programme, v.status, v.route or "", " | ".join("+".join(s) for s in v.missing), ""]
+        for v in screening.verdicts
     ]
 
 

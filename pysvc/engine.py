@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import clingo
 from clingo._internal import _ffi, _handle_error, _lib
@@ -45,8 +45,11 @@ from .results import (
     ProgrammeResult,
     Route,
     ScopeReason,
+    Screening,
     Share,
+    Status,
     Value,
+    Verdict,
     YearValue,
 )
 from .vocabulary import BUSINESS_LINES
@@ -350,26 +353,42 @@ class Engine:
         self, entities: Iterable[EntityFacts], year: int | None = None, explain_all: bool = False
     ) -> Iterator[Assessment]:
         """Assess every entity (in order), batch by batch. `year` overrides each file's own year."""
-        iterator = iter(entities)
-        size = min(self.batch_size, EXPLAIN_ALL_BATCH_SIZE) if explain_all else self.batch_size
-        while batch := list(islice(iterator, size)):
-            yield from self._assess_batch(batch, year, explain_all)
+        for batch, years, derived in self._derive(entities, year, explain_all, detailed=True):
+            for entity, application, atoms in zip(batch, years, derived, strict=True):
+                yield self._assessment(entity, application, atoms)
+
+    def screen(
+        self, entities: Iterable[EntityFacts], year: int | None = None, explain_all: bool = False
+    ) -> Iterator[Screening]:
+        """Every entity's verdicts (in order): what `assess` decides, without the explanation (values
+        found, facts to collect, evidence), which is neither ground nor read. For batches whose
+        answers carry only status, route and minimal sets."""
+        for batch, years, derived in self._derive(entities, year, explain_all, detailed=False):
+            for entity, application, atoms in zip(batch, years, derived, strict=True):
+                programmes = self.catalogue.programmes.values()
+                yield Screening(entity, application, tuple(self._verdict(p, entity, atoms) for p in programmes))
 
     def assess_one(self, entity: EntityFacts, year: int | None = None, explain_all: bool = False) -> Assessment:
         """Assess a single entity."""
         return next(self.assess([entity], year, explain_all))
 
-    def _assess_batch(self, batch: list[EntityFacts], year: int | None, explain_all: bool) -> Iterator[Assessment]:
-        years = [application_year(entity, year) for entity in batch]
-        ctl = self._ground(batch, years, explain_all)
-        derived = _entity_atoms(ctl, len(batch), bool(self._annual_groups))
-        if self.reuse_patterns:
-            self._reuse_missing_sets(batch, years, derived)
-        else:
-            for (index, pid), sets in _minimal_sets(ctl).items():
-                derived[index].missing[pid] = sets
-        for entity, application, atoms in zip(batch, years, derived, strict=True):
-            yield self._assessment(entity, application, atoms)
+    def _derive(
+        self, entities: Iterable[EntityFacts], year: int | None, explain_all: bool, detailed: bool
+    ) -> Iterator[tuple[list[EntityFacts], list[int], list[_EntityAtoms]]]:
+        """Batch by batch: the entities, their years of application and what grounding derived for
+        each, minimal sets included."""
+        iterator = iter(entities)
+        size = min(self.batch_size, EXPLAIN_ALL_BATCH_SIZE) if explain_all else self.batch_size
+        while batch := list(islice(iterator, size)):
+            years = [application_year(entity, year) for entity in batch]
+            ctl = self._ground(batch, years, explain_all, detailed=detailed, solve=not self.reuse_patterns)
+            derived = _entity_atoms(ctl, len(batch), bool(self._annual_groups))
+            if self.reuse_patterns:
+                self._reuse_missing_sets(batch, years, derived)
+            else:
+                for (index, pid), sets in _minimal_sets(ctl).items():
+                    derived[index].missing[pid] = sets
+            yield batch, years, derived
 
     def _ground(
         self,
@@ -377,9 +396,13 @@ class Engine:
         years: list[int],
         explain_all: bool,
         explain: Iterable[tuple[int, str]] = (),
+        detailed: bool = False,
+        solve: bool = False,
     ) -> clingo.Control:
         """A Control holding the KB and the facts of `batch` (entity i under index i), ground; with
-        every programme explained, or in scope ones and those of `explain` (entity, programme)."""
+        every programme explained, or in scope ones and those of `explain` (entity, programme); with
+        the values found and facts to collect if `detailed`; with the part that enumerates minimal
+        sets if `solve`."""
         ctl = self._control()
         with ctl.backend() as backend:
             add = _fact_adder(backend)
@@ -387,11 +410,12 @@ class Engine:
                 for symbol in entity_symbols(index, entity, application):
                     add(symbol)
             for index, pid in explain:
-                explained = clingo.Function("explained", [_number(index), clingo.String(pid)])
-                backend.add_rule([backend.add_atom(explained)])
-            if explain_all:
-                backend.add_rule([backend.add_atom(clingo.Function("explain_all"))])
-        ctl.ground([("base", [])], context=_Arithmetic())
+                add(clingo.Function("explained", [_number(index), clingo.String(pid)]))
+            for flag, wanted in (("explain_all", explain_all), ("detailed", detailed)):
+                if wanted:
+                    add(_constant(flag))
+        parts = [("base", []), ("solve", [])] if solve else [("base", [])]
+        ctl.ground(parts, context=_Arithmetic())
         return ctl
 
     def _pattern(self, pid: str, kind: str, atoms: _EntityAtoms) -> Pattern:
@@ -423,7 +447,7 @@ class Engine:
             # Only the programmes to solve and those in scope are explained here, even under --all;
             # the solver does not focus on the programmes in scope whose pattern is known.
             wanted = [(index, pid) for index, i in enumerate(chosen) for pid in focus[i]]
-            ctl = self._ground([batch[i] for i in chosen], [years[i] for i in chosen], False, wanted)
+            ctl = self._ground([batch[i] for i in chosen], [years[i] for i in chosen], False, wanted, solve=True)
             others = [
                 (index, pid)
                 for index, i in enumerate(chosen)
@@ -437,13 +461,42 @@ class Engine:
             for index, pid in users:
                 derived[index].missing[pid] = list(self._patterns[pattern])
 
+    def _decision(self, programme: Programme, entity: EntityFacts, atoms: _EntityAtoms) -> _Decision:
+        """What the derived atoms decide for one explained programme (both `assess` and `screen`)."""
+        pid = programme.id
+        reason = None if pid in atoms.in_scope else scope_reason(programme, entity)
+        found = sorted(atoms.missing.get(pid, []), key=lambda s: (len(s), sorted(s, key=_condition_order)))
+        sets = tuple(tuple(sorted(s, key=_condition_order)) for s in found)
+        routes = tuple(sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index))
+        if reason == "entity_kind":  # no set of conditions can change what the entity is
+            sets = ()
+        if reason:
+            status: Status = "out_of_scope"
+        elif routes:
+            status = "eligible"
+        elif any(all(atoms.states.get(c, "unknown") == "unknown" for c in s) for s in sets):
+            status = "undetermined"
+        else:
+            status = "not_eligible"
+        return _Decision(status, reason, routes, sets)
+
+    def _verdict(self, programme: Programme, entity: EntityFacts, atoms: _EntityAtoms) -> Verdict:
+        if programme.id not in atoms.explained:  # out of scope and not asked for: nothing was evaluated
+            return Verdict(programme.id, "out_of_scope", explained=False)
+        decision = self._decision(programme, entity, atoms)
+        missing = decision.sets
+        if decision.reason == "business_not_declared":
+            missing = _scope_first(missing, scope_condition_id(programme.id))
+        return Verdict(programme.id, decision.status, True, decision.route, missing)
+
     def _assessment(self, entity: EntityFacts, year: int, atoms: _EntityAtoms) -> Assessment:
         results = []
         for pid, programme in self.catalogue.programmes.items():
-            reason = None if pid in atoms.in_scope else scope_reason(programme, entity)
             if pid not in atoms.explained:  # out of scope and not asked for: nothing was evaluated
+                reason = scope_reason(programme, entity)
                 results.append(ProgrammeResult(programme, "out_of_scope", explained=False, scope_reason=reason))
                 continue
+            decision = self._decision(programme, entity, atoms)
             conditions = {
                 c.id: ConditionResult(
                     condition=c,
@@ -454,54 +507,65 @@ class Engine:
                 )
                 for c in self._programme_conditions[pid]
             }
-            missing = tuple(
-                tuple(conditions[c] for c in sorted(s, key=_condition_order))
-                for s in sorted(atoms.missing.get(pid, []), key=lambda s: (len(s), sorted(s, key=_condition_order)))
-            )
+            missing = tuple(tuple(conditions[c] for c in s) for s in decision.sets)
             met = {c for c, result in conditions.items() if result.status == "met"}
             completes = tuple(
                 tuple(
                     name
                     for name, r in programme.routes.items()
-                    if r.kind in (None, entity.kind)
-                    and r.completed_by(met | {c.condition.id for c in s}, atoms.groups_met(pid, name))
+                    if r.kind in (None, entity.kind) and r.completed_by(met | set(s), atoms.groups_met(pid, name))
                 )
-                for s in missing
+                for s in decision.sets
             )
-            routes = sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index)
-            route = routes[0] if routes else None
-            if reason == "entity_kind":  # no set of conditions can change what the entity is
-                missing, completes = (), ()
-            elif reason == "business_not_declared":  # every set starts with declaring the business
-                declared = scope_condition(programme, entity)
-                missing = tuple((declared, *s) for s in missing) if missing else ((declared,),)
-                completes = completes or (tuple(routes),)
-            if reason:
-                status = "out_of_scope"
-                route = None
-            elif route:
-                status = "eligible"
-            elif any(all(c.status == "unknown" for c in s) for s in missing):
-                status = "undetermined"
-            else:
-                status = "not_eligible"
+            if decision.reason == "business_not_declared":  # every set starts with declaring the business
+                missing = _scope_first(missing, scope_condition(programme, entity))
+                completes = completes or (decision.routes,)
+            route = decision.route
+            because = _because(programme.routes[route], conditions, atoms.groups_met(pid, route)) if route else ()
             results.append(
                 ProgrammeResult(
                     programme=programme,
-                    status=status,  # type: ignore[arg-type]
+                    status=decision.status,
                     explained=True,
                     route=route,
-                    because=_because(programme.routes[route], conditions, atoms.groups_met(pid, route))
-                    if route
-                    else (),
+                    because=because,
                     missing=missing,
                     missing_routes=completes,
                     preferences=tuple(conditions[c] for c in programme.preferences),
                     conditions=tuple(conditions.values()),
-                    scope_reason=reason,
+                    scope_reason=decision.reason,
                 )
             )
         return Assessment(entity, year, self.catalogue, tuple(results))
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """A programme's status, why it is out of scope (if it is), the routes met (catalogue order) and
+    the minimal sets (condition ids, each in catalogue order; smallest first)."""
+
+    status: Status
+    reason: ScopeReason | None
+    routes: tuple[str, ...]
+    sets: tuple[tuple[str, ...], ...]
+
+    @property
+    def route(self) -> str | None:
+        """The route reported: the first met, none when out of scope."""
+        return self.routes[0] if self.routes and not self.reason else None
+
+
+_T = TypeVar("_T")
+
+
+def _scope_first(sets: tuple[tuple[_T, ...], ...], scope: _T) -> tuple[tuple[_T, ...], ...]:
+    """Minimal sets of a programme outside the declared business: each starts with declaring it."""
+    return tuple((scope, *s) for s in sets) if sets else ((scope,),)
+
+
+def scope_condition_id(programme_id: str) -> str:
+    """The id of the pseudo-condition 'declares one of the programme's business lines'."""
+    return f"{programme_id}/scope"
 
 
 def scope_reason(programme: Programme, entity: EntityFacts) -> ScopeReason:
@@ -514,7 +578,7 @@ def scope_condition(programme: Programme, entity: EntityFacts) -> ConditionResul
     its business lines (not a catalogue clause: the programme's heading)."""
     clause = Clause(programme.id, programme.zh, "programmes.md", 0)
     condition = Condition(
-        f"{programme.id}/scope", programme.id, clause, "in_scope", ("business_lines",), programme.scope
+        scope_condition_id(programme.id), programme.id, clause, "in_scope", ("business_lines",), programme.scope
     )
     return ConditionResult(condition, "failed", found=entity.business_lines)
 

@@ -23,7 +23,7 @@ from .batch import assessable
 from .batch_io import Record, batch_json, csv_error_row, csv_rows, csv_text, load_record
 from .engine import DEFAULT_BATCH_SIZE, Engine
 from .facts import EntityFacts, FactFileError
-from .results import Assessment
+from .results import Screening
 
 #: Chunks one worker answers before it is replaced by a fresh process.
 RECYCLE_AFTER = 40
@@ -74,36 +74,47 @@ class Assessor:
             except FactFileError as error:
                 loaded.append(error)
         valid = [item for item in loaded if isinstance(item, EntityFacts)]
-        explain_all = self.options.explain_all or bool(self.wanted)
-        assessments = iter(self.engine.assess(valid, self.options.year, explain_all))
+        answered = self._answered(valid)
         answers = Answers("", entities=len(valid), errors=len(loaded) - len(valid))
         parts: list = []
         for item in loaded:
             if isinstance(item, FactFileError):
                 parts.append(self._error(item))
                 continue
-            assessment = self._only(next(assessments))
-            answers.counts.update((r.programme.id, r.status) for r in assessment.programmes)
-            parts.append(self._render(assessment))
+            screening, rendered = next(answered)
+            answers.counts.update((v.programme, v.status) for v in screening.verdicts)
+            parts.append(rendered)
         if self.options.output == "csv":
             answers.text = csv_text([row for rows in parts for row in rows])
         else:
             answers.text = "".join(f"{line}\n" for line in parts)
         return answers
 
-    def _only(self, assessment: Assessment) -> Assessment:
-        if not self.wanted:
-            return assessment
-        return replace(assessment, programmes=tuple(r for r in assessment.programmes if r.programme.id in self.wanted))
-
-    def _render(self, assessment: Assessment) -> str | list[list[str]]:
-        if self.options.output == "csv":
-            return csv_rows(assessment)
+    def _answered(self, valid: list[EntityFacts]) -> Iterator[tuple[Screening, str | list[list[str]]]]:
+        """Each entity's verdicts (of the programmes asked for) and its rendered answer. Only the
+        `results` output explains: the compact outputs screen, and nothing else is ground or read."""
+        year, explain_all = self.options.year, self.options.explain_all or bool(self.wanted)
         if self.options.output == "results":
             from .render import assessment_json
 
-            return json.dumps(assessment_json(assessment, self.options.lang), ensure_ascii=False)
-        return json.dumps(batch_json(assessment), ensure_ascii=False)
+            for assessment in self.engine.assess(valid, year, explain_all):
+                if self.wanted:
+                    kept = tuple(r for r in assessment.programmes if r.programme.id in self.wanted)
+                    assessment = replace(assessment, programmes=kept)
+                yield (
+                    assessment.screening(),
+                    json.dumps(assessment_json(assessment, self.options.lang), ensure_ascii=False),
+                )
+            return
+        for screening in self.engine.screen(valid, year, explain_all):
+            if self.wanted:
+                screening = replace(
+                    screening, verdicts=tuple(v for v in screening.verdicts if v.programme in self.wanted)
+                )
+            if self.options.output == "csv":
+                yield screening, csv_rows(screening)
+            else:
+                yield screening, json.dumps(batch_json(screening), ensure_ascii=False)
 
     def _error(self, error: FactFileError) -> str | list[list[str]]:
         if self.options.output == "csv":

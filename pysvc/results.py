@@ -320,6 +320,32 @@ class ProgrammeResult:
     conditions: tuple[ConditionResult, ...] = ()
     scope_reason: ScopeReason | None = None  # out of scope only
 
+    def verdict(self) -> Verdict:
+        """The answer without its explanation."""
+        missing = tuple(tuple(c.condition.id for c in s) for s in self.missing)
+        return Verdict(self.programme.id, self.status, self.explained, self.route, missing)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A programme's answer without the explanation: status, route and the minimal sets as condition
+    ids (``<programme>/scope`` stands for declaring one of its business lines)."""
+
+    programme: str
+    status: Status
+    explained: bool
+    route: str | None = None
+    missing: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Screening:
+    """Every programme's verdict for one entity and one application year (`Engine.screen`)."""
+
+    entity: EntityFacts
+    year: int
+    verdicts: tuple[Verdict, ...]
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -329,6 +355,10 @@ class Assessment:
     year: int
     catalogue: Catalogue
     programmes: tuple[ProgrammeResult, ...] = field(default_factory=tuple)
+
+    def screening(self) -> Screening:
+        """The verdicts alone: what `Engine.screen` answers for the same entity."""
+        return Screening(self.entity, self.year, tuple(r.verdict() for r in self.programmes))
 
     def programme(self, programme_id: str) -> ProgrammeResult:
         for result in self.programmes:

@@ -49,6 +49,16 @@ def test_reused_minimal_sets_equal_solving_every_entity(count: int, explain_all:
         assert mine == _answers(reference), entity.source
 
 
+@pytest.mark.parametrize(("count", "explain_all"), [(2000, False), (100, True)])
+def test_screening_decides_as_assessing_does_without_grounding_the_explanation(count: int, explain_all: bool) -> None:
+    entities = list(population(count, seed=13))
+    screened = list(Engine().screen(entities, explain_all=explain_all))
+    assessed = Engine(batch_size=25, reuse_patterns=False).assess(entities, explain_all=explain_all)
+    for entity, mine, reference in zip(entities, screened, assessed, strict=True):
+        assert mine == reference.screening(), entity.source
+    assert {v.status for s in screened for v in s.verdicts} == {"eligible", "not_eligible", "undetermined", "out_of_scope"}
+
+
 def test_the_reference_answers_as_one_entity_per_control() -> None:
     entities = list(population(40, seed=3))
     alone = Engine(batch_size=1, reuse_patterns=False)
@@ -242,7 +252,7 @@ def test_the_c_api_reader_sees_what_clingos_python_api_sees(engine: Engine) -> N
     from pysvc.engine import _arguments
 
     entities = list(population(20, seed=7))
-    ctl = engine._ground(entities, [e.year or 2024 for e in entities], False)
+    ctl = engine._ground(entities, [e.year or 2024 for e in entities], False, detailed=True)
     for name, arity in (("state", 3), ("shows", 3), ("explained", 2)):
         public = [[a._rep for a in atom.symbol.arguments] for atom in ctl.symbolic_atoms.by_signature(name, arity)]
         assert list(_arguments(ctl, name, arity)) == public
