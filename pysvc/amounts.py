@@ -10,6 +10,7 @@ bounded by ``MONEY_LIMIT`` at validation: overflow is impossible by construction
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 from typing import Literal
@@ -30,6 +31,8 @@ _MAX_NUMBER_TEXT = 40
 _EXACT = Context(prec=80, traps=[InvalidOperation, Inexact])
 
 _YI = Decimal(10) ** 8
+_CENTS_PER_YI = 10**8 * 100
+_CURRENCY_TERMS: dict[str, str] = {"CNY": "cny", "USD": "usd"}
 _SCALES = {"": Decimal(1), "千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": _YI}
 _CURRENCY_WORDS: dict[str, Currency] = {
     "元": "CNY",
@@ -67,21 +70,18 @@ class Money:
     currency: Currency
     amount: Decimal
 
-    def to_symbol(self) -> clingo.Symbol:
-        """The overflow-free clingo term ``money(cur, Yi, Units, Cents)``."""
+    def to_symbol(
+        self, function: Callable[[str, list[clingo.Symbol]], clingo.Symbol] = clingo.Function
+    ) -> clingo.Symbol:
+        """The overflow-free clingo term ``money(cur, Yi, Units, Cents)`` (made by `function`, a
+        maker with clingo.Function's signature)."""
         sign = -1 if self.amount < 0 else 1
         cents = int(abs(self.amount) * 100)
-        yi, rest = divmod(cents, int(_YI) * 100)
+        yi, rest = divmod(cents, _CENTS_PER_YI)
         units, cent = divmod(rest, 100)
-        return clingo.Function(
-            "money",
-            [
-                clingo.Function(self.currency.lower()),
-                clingo.Number(sign * yi),
-                clingo.Number(sign * units),
-                clingo.Number(sign * cent),
-            ],
-        )
+        parts = [function(_CURRENCY_TERMS[self.currency], [])]
+        parts += [clingo.Number(sign * yi), clingo.Number(sign * units), clingo.Number(sign * cent)]
+        return function("money", parts)
 
     @classmethod
     def from_symbol(cls, symbol: clingo.Symbol) -> Money:

@@ -60,7 +60,7 @@ SOLVER_ARGUMENTS = ("0", "--heuristic=Domain", "--enum-mode=domRec")
 DEFAULT_BATCH_SIZE = 500
 #: Most entities in one Control that enumerates minimal sets: the cost of each model grows with the
 #: ground program, so a solve stays small (and `--all` stays cheap).
-SOLVE_BATCH_SIZE = 16
+SOLVE_BATCH_SIZE = 64
 #: Batch size when every programme is explained (`--all`): the ground program per entity is then
 #: about 20 times larger, and memory, not the fixed cost of a Control, is what a batch spends.
 EXPLAIN_ALL_BATCH_SIZE = 50
@@ -218,6 +218,8 @@ class Engine:
         programmes = self.catalogue.programmes.values()
         self._route_members = {p.id: frozenset(c for r in p.routes.values() for c in r.members) for p in programmes}
         self._kind_routes = {p.id for p in programmes if any(r.kind for r in p.routes.values())}
+        #: the verdict on a programme out of scope and not explained: the same for every entity
+        self._unexplained = {p.id: Verdict(p.id, "out_of_scope", explained=False) for p in programmes}
 
     # -- set-up ---------------------------------------------------------------------------------
     def _control(self, from_files: bool = False) -> clingo.Control:
@@ -365,8 +367,11 @@ class Engine:
         answers carry only status, route and minimal sets."""
         for batch, years, derived in self._derive(entities, year, explain_all, detailed=False):
             for entity, application, atoms in zip(batch, years, derived, strict=True):
-                programmes = self.catalogue.programmes.values()
-                yield Screening(entity, application, tuple(self._verdict(p, entity, atoms) for p in programmes))
+                verdicts = (
+                    self._verdict(p, entity, atoms) if p.id in atoms.explained else self._unexplained[p.id]
+                    for p in self.catalogue.programmes.values()
+                )
+                yield Screening(entity, application, tuple(verdicts))
 
     def assess_one(self, entity: EntityFacts, year: int | None = None, explain_all: bool = False) -> Assessment:
         """Assess a single entity."""
@@ -481,8 +486,7 @@ class Engine:
         return _Decision(status, reason, routes, sets)
 
     def _verdict(self, programme: Programme, entity: EntityFacts, atoms: _EntityAtoms) -> Verdict:
-        if programme.id not in atoms.explained:  # out of scope and not asked for: nothing was evaluated
-            return Verdict(programme.id, "out_of_scope", explained=False)
+        """The verdict on an explained programme."""
         decision = self._decision(programme, entity, atoms)
         missing = decision.sets
         if decision.reason == "business_not_declared":
@@ -838,7 +842,7 @@ def entity_symbols(index: int, entity: EntityFacts, year: int) -> Iterator[cling
             yield fn("has", [e, word(section), word(item)])
     for figure_year, figures in entity.figures.items():
         for measure, value in figures.items():
-            term = value.to_symbol() if isinstance(value, Money) else clingo.Number(value)
+            term = value.to_symbol(fn) if isinstance(value, Money) else clingo.Number(value)
             yield fn("figure", [e, num(figure_year), word(measure), term])
     if entity.agreements is not None:
         yield fn("stated", [e, word("agreements")])
