@@ -4,11 +4,12 @@ Entities are assessed in batches: one clingo Control per batch holds the knowled
 facts of every entity in the batch, each entity under its own index; one grounding derives every
 condition's state. The subset-minimal missing-condition sets of an unmet programme depend only on
 its *pattern*: which of its route conditions (and 每年度 groups) are met, and, where a route is open
-to one kind of entity only, the entity's kind. Each distinct pattern is solved once, on the facts of
-the first entity that shows it (``--heuristic=Domain --enum-mode=domRec`` in a small Control of at
-most ``SOLVE_BATCH_SIZE`` entities), and its sets are reused for every later entity with the same
-pattern; the solver stays the source of truth. ``Engine(reuse_patterns=False)`` solves every entity
-instead (the reference the tests compare with).
+to one kind of entity only, the entity's kind. Each distinct pattern is solved once, by the KB's own
+`solve` part (``--heuristic=Domain --enum-mode=domRec``) on a stand-in entity whose met conditions
+are the pattern's, in a Control ground once per engine (`_PatternSolver`), and its sets are reused
+for every later entity with the same pattern; the solver stays the source of truth.
+``Engine(reuse_patterns=False)`` solves every entity on its own facts instead (the reference the
+tests compare with).
 User data reaches clingo only as symbols added through the backend, never as program text.
 """
 
@@ -52,15 +53,12 @@ from .results import (
     Verdict,
     YearValue,
 )
-from .vocabulary import BUSINESS_LINES
+from .vocabulary import BUSINESS_LINES, ENTITY_KINDS
 
 #: clasp settings that make every model one subset-minimal set of `assume/2` atoms.
 SOLVER_ARGUMENTS = ("0", "--heuristic=Domain", "--enum-mode=domRec")
 #: Entities ground together in one Control (only their states are read back; nothing is solved there).
 DEFAULT_BATCH_SIZE = 500
-#: Most entities in one Control that enumerates minimal sets: the cost of each model grows with the
-#: ground program, so a solve stays small (and `--all` stays cheap).
-SOLVE_BATCH_SIZE = 64
 #: Batch size when every programme is explained (`--all`): the ground program per entity is then
 #: about 20 times larger, and memory, not the fixed cost of a Control, is what a batch spends.
 EXPLAIN_ALL_BATCH_SIZE = 50
@@ -205,6 +203,7 @@ class Engine:
         self.batch_size = batch_size
         self.reuse_patterns = reuse_patterns
         self._patterns: dict[Pattern, tuple[frozenset[str], ...]] = {}
+        self._solver: _PatternSolver | None = None  # made when a first pattern is to be solved
         self._annual_groups: set[tuple[str, str, str]] = set()
         self._clauses = read_clauses(catalogue)
         self._files = kb_files(catalogue)
@@ -400,22 +399,18 @@ class Engine:
         batch: list[EntityFacts],
         years: list[int],
         explain_all: bool,
-        explain: Iterable[tuple[int, str]] = (),
         detailed: bool = False,
         solve: bool = False,
     ) -> clingo.Control:
         """A Control holding the KB and the facts of `batch` (entity i under index i), ground; with
-        every programme explained, or in scope ones and those of `explain` (entity, programme); with
-        the values found and facts to collect if `detailed`; with the part that enumerates minimal
-        sets if `solve`."""
+        every programme explained or those in scope; with the values found and facts to collect if
+        `detailed`; with the part that enumerates minimal sets if `solve`."""
         ctl = self._control()
         with ctl.backend() as backend:
             add = _fact_adder(backend)
             for index, (entity, application) in enumerate(zip(batch, years, strict=True)):
                 for symbol in entity_symbols(index, entity, application):
                     add(symbol)
-            for index, pid in explain:
-                add(clingo.Function("explained", [_number(index), clingo.String(pid)]))
             for flag, wanted in (("explain_all", explain_all), ("detailed", detailed)):
                 if wanted:
                     add(_constant(flag))
@@ -430,41 +425,17 @@ class Engine:
 
     def _reuse_missing_sets(self, batch: list[EntityFacts], years: list[int], derived: list[_EntityAtoms]) -> None:
         """Fill in every unmet programme's minimal sets: remembered for a known pattern, else solved
-        on the first entity of the batch that shows the pattern."""
-        waiting: dict[Pattern, list[tuple[int, str]]] = defaultdict(list)
-        for index, (entity, atoms) in enumerate(zip(batch, derived, strict=True)):
+        once for the pattern (`_PatternSolver`) and remembered."""
+        for entity, atoms in zip(batch, derived, strict=True):
             for pid in atoms.explained - atoms.routes_met.keys():
                 pattern = self._pattern(pid, entity.kind, atoms)
-                if pattern in self._patterns:
-                    atoms.missing[pid] = list(self._patterns[pattern])
-                else:
-                    waiting[pattern].append((index, pid))
-        if not waiting:
-            return
-        if len(self._patterns) + len(waiting) > PATTERN_CACHE_LIMIT:
-            self._patterns.clear()
-        focus: dict[int, set[str]] = defaultdict(set)  # representative entity -> programmes to solve
-        for users in waiting.values():
-            focus[users[0][0]].add(users[0][1])
-        representatives = sorted(focus)
-        for start in range(0, len(representatives), SOLVE_BATCH_SIZE):
-            chosen = representatives[start : start + SOLVE_BATCH_SIZE]
-            # Only the programmes to solve and those in scope are explained here, even under --all;
-            # the solver does not focus on the programmes in scope whose pattern is known.
-            wanted = [(index, pid) for index, i in enumerate(chosen) for pid in focus[i]]
-            ctl = self._ground([batch[i] for i in chosen], [years[i] for i in chosen], False, wanted, solve=True)
-            others = [
-                (index, pid)
-                for index, i in enumerate(chosen)
-                for pid in derived[i].in_scope - derived[i].routes_met.keys() - focus[i]
-            ]
-            found = _minimal_sets(ctl, [_focus(index, pid) for index, pid in others])
-            for index, i in enumerate(chosen):
-                for pid in focus[i]:
-                    self._patterns[self._pattern(pid, batch[i].kind, derived[i])] = tuple(found.get((index, pid), []))
-        for pattern, users in waiting.items():
-            for index, pid in users:
-                derived[index].missing[pid] = list(self._patterns[pattern])
+                if pattern not in self._patterns:
+                    if len(self._patterns) >= PATTERN_CACHE_LIMIT:
+                        self._patterns.clear()
+                    if self._solver is None:
+                        self._solver = _PatternSolver(self)
+                    self._patterns[pattern] = self._solver.minimal_sets(pattern)
+                atoms.missing[pid] = list(self._patterns[pattern])
 
     def _decision(self, programme: Programme, entity: EntityFacts, atoms: _EntityAtoms) -> _Decision:
         """What the derived atoms decide for one explained programme (both `assess` and `screen`)."""
@@ -541,6 +512,62 @@ class Engine:
                 )
             )
         return Assessment(entity, year, self.catalogue, tuple(results))
+
+
+#: The stand-ins of `_PatternSolver`: their route conditions and 每年度 groups are met when the
+#: pattern says so (a fixed text over the KB's own predicates: no user data is in it).
+_STAND_IN_PROGRAM = """
+#external pattern_met(E, C) : stand_in(E), requires(_, _, C).
+#external pattern_met(E, C) : stand_in(E), requires_one_of(_, _, _, C).
+#external pattern_group_met(E, P, R, G) : stand_in(E), annual_group(P, R, G).
+met(E, C) :- pattern_met(E, C).
+group_met(E, P, R, G) :- pattern_group_met(E, P, R, G).
+"""
+
+
+class _PatternSolver:
+    """The minimal sets of a pattern, from one Control ground once (per engine).
+
+    It holds the KB and one stand-in entity per entity kind, which states nothing but its kind and a
+    year of application, and has every programme explained. A stand-in's route condition C is met
+    exactly when the external atom ``pattern_met(E, C)`` is true, a 每年度 group exactly when
+    ``pattern_group_met(E, P, R, G)`` is. A pattern is solved by setting the externals of its
+    programme as the pattern says and focusing on the programme: the KB's own `solve` part
+    enumerates the minimal sets, as it does for an entity.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._ctl = engine._control()
+        self._ctl.add("stand_in", [], _STAND_IN_PROGRAM)
+        self._stand_in = {kind: _number(index) for index, kind in enumerate(ENTITY_KINDS)}
+        with self._ctl.backend() as backend:
+            add = _fact_adder(backend)
+            add(_constant("explain_all"))
+            for kind, e in self._stand_in.items():
+                add(clingo.Function("stand_in", [e]))
+                add(clingo.Function("entity", [e]))
+                add(clingo.Function("entity_kind", [e, _constant(kind)]))
+                add(clingo.Function("application_year", [e, _number(2000)]))  # any year: it has no figures
+        self._ctl.ground([("base", []), ("solve", []), ("stand_in", [])], context=_Arithmetic())
+        for name, arity in (("met", 2), ("group_met", 4)):
+            for atom in self._ctl.symbolic_atoms.by_signature(name, arity):
+                if atom.is_fact:
+                    raise RuntimeError(f"the knowledge base derives {atom.symbol} for an entity that states nothing")
+        self._routes = engine._route_members
+        self._groups = engine._annual_groups
+
+    def minimal_sets(self, pattern: Pattern) -> tuple[frozenset[str], ...]:
+        pid, kind, met, groups = pattern
+        e = self._stand_in[kind or next(iter(self._stand_in))]
+        p = clingo.String(pid)
+        for c in self._routes[pid]:
+            self._ctl.assign_external(clingo.Function("pattern_met", [e, clingo.String(c)]), c in met)
+        for group in self._groups:
+            if group[0] == pid:
+                symbol = clingo.Function("pattern_group_met", [e, p, _constant(group[1]), _constant(group[2])])
+                self._ctl.assign_external(symbol, group in groups)
+        found = _minimal_sets(self._ctl, [(clingo.Function("focus", [e, p]), True)])
+        return tuple(found.get((e.number, pid), []))
 
 
 @dataclass(frozen=True)
@@ -641,11 +668,6 @@ def _facts_by_name(ctl: clingo.Control) -> dict[str, list[tuple[clingo.Symbol, .
         _handle_error(_lib.clingo_symbol_name(symbol, name))
         atoms[_ffi.string(name[0]).decode()].append(tuple(map(clingo.Symbol, terms(symbol))))
     return atoms
-
-
-def _focus(index: int, pid: str) -> tuple[clingo.Symbol, bool]:
-    """An assumption that the solver does not focus on programme `pid` of entity `index`."""
-    return clingo.Function("focus", [clingo.Number(index), clingo.String(pid)]), False
 
 
 def _minimal_sets(

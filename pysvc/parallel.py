@@ -26,7 +26,7 @@ from .facts import EntityFacts, FactFileError
 from .results import Screening
 
 #: Chunks one worker answers before it is replaced by a fresh process.
-RECYCLE_AFTER = 40
+RECYCLE_AFTER = 200
 OUTPUTS = ("jsonl", "csv", "results")
 
 
