@@ -132,10 +132,15 @@ class CaseRunner:
     """Runs cases against one catalogue version, with one engine per set of readings (`readings`
     hold for every case; a case's own readings prevail)."""
 
-    def __init__(self, catalogue: str | None = None, readings: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, catalogue: str | None = None, readings: dict[str, str] | None = None, engine: Engine | None = None
+    ) -> None:
+        """`engine`, if given, is the one of `catalogue` under `readings`."""
         self.catalogue = catalogue
         self.readings = dict(readings or {})
         self._engines: dict[tuple[tuple[str, str], ...], Engine] = {}
+        if engine is not None:
+            self._engines[tuple(sorted(self.readings.items()))] = engine
 
     def engine(self, readings: dict[str, str]) -> Engine:
         key = tuple(sorted({**self.readings, **readings}.items()))

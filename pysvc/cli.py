@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, astuple, fields, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
@@ -22,12 +22,9 @@ import yaml
 from . import __version__
 from .batch import assess_files, expand_paths
 from .batch_io import InputFormat, csv_header
-from .cases import Case, CaseRunner, Coverage, CoverageRow, Discrepancy, junit_report, load_cases
-from .docs import stale_files, write_files
 from .engine import Engine, InterpretationError
 from .facts import FIRST_YEAR, LAST_YEAR, FactFileError
 from .kb import CatalogueNotFound
-from .lint import lint as lint_kb
 from .render import (
     assessment_json,
     error_json,
@@ -36,10 +33,11 @@ from .render import (
     interpretations_text,
     render_text,
 )
-from .report import render_report
 from .results import Assessment
-from .revision import CatalogueChange, OutcomeChange, catalogue_changes, outcome_changes
-from .revision import new_version as scaffold_version
+
+if TYPE_CHECKING:  # the modules of other commands are imported by those commands: start-up stays short
+    from .cases import Case, CaseRunner, Coverage, Discrepancy
+    from .revision import CatalogueChange, OutcomeChange
 
 app = typer.Typer(
     help="svctrade: eligibility under the Shanghai Service Trade Promotion Guidance Catalogue, "
@@ -129,22 +127,23 @@ def _readings(interpretation: list[str] | None) -> dict[str, str]:
 
 
 def _engine(catalogue: str | None, interpretation: list[str] | None) -> Engine:
-    return _runner(catalogue, interpretation).engine({})
-
-
-def _runner(catalogue: str | None, interpretation: list[str] | None) -> CaseRunner:
-    """A runner of one catalogue under the readings given (checked: a bad one is a usage error)."""
+    """An engine of one catalogue under the readings given (checked: a bad one is a usage error)."""
     readings = _readings(interpretation)
     if catalogue is not None and not catalogue.strip():
         raise _fail("--catalogue needs a catalogue version, e.g. --catalogue 2023")
-    runner = CaseRunner(catalogue, readings)
     try:
-        runner.engine({})
+        return Engine(catalogue, readings)
     except (InterpretationError, CatalogueNotFound) as exc:
         raise _fail(str(exc)) from None
     except (OSError, RuntimeError) as exc:  # a knowledge base that is incomplete or does not parse
         raise _fail(f"cannot load the knowledge base of catalogue {catalogue!r}: {exc}") from None
-    return runner
+
+
+def _runner(catalogue: str | None, interpretation: list[str] | None) -> CaseRunner:
+    """A runner of one catalogue under the readings given (checked as `_engine` checks them)."""
+    from .cases import CaseRunner
+
+    return CaseRunner(catalogue, _readings(interpretation), _engine(catalogue, interpretation))
 
 
 def _check_programmes(engine: Engine, programme: list[str]) -> None:
@@ -388,6 +387,8 @@ def report(
 
     Example: svctrade report facts/examples/1-freight-agreement-short.yaml -o report.html
     """
+    from .report import render_report
+
     engine = _engine(catalogue, interpretation)
     item = next(assess_files(engine, [file], year))
     if isinstance(item, FactFileError):
@@ -454,6 +455,8 @@ def lint(catalogue: CatalogueOption = None) -> None:
 
     Example: svctrade lint --catalogue 2023
     """
+    from .lint import lint as lint_kb
+
     engine = _engine(catalogue, None)
     problems = lint_kb(catalogue, engine)
     for problem in problems:
@@ -486,6 +489,8 @@ def test(
 
     Example: svctrade test tests/cases --catalogue 2023 -k hotel --coverage
     """
+    from .cases import Coverage, junit_report, load_cases
+
     runner = _runner(catalogue, None)  # an unknown catalogue is a usage error before any case runs
     cases = []
     for path in expand_paths(files):
@@ -550,6 +555,8 @@ def _case_json(case: Case, problems: list[Discrepancy]) -> dict:
 
 
 def _coverage_lines(tally: Coverage) -> list[str]:
+    from .cases import CoverageRow
+
     widths = (10, 11, 6, 8, 9, 7, 8, 7)
     head = ("programme", "conditions", "met", "failed", "unknown", "all", "routes", "taken")
     rows = tally.rows()
@@ -605,6 +612,8 @@ def diff(
 
     Example: svctrade diff facts/examples --base 2023 --head /tmp/kb/2099 --format json
     """
+    from .revision import catalogue_changes, outcome_changes
+
     runners = _runner(base, base_reading), _runner(head, head_reading)
     before, after = (r.engine({}) for r in runners)
     changes = catalogue_changes(before.catalogue, after.catalogue)
@@ -667,6 +676,8 @@ def docs(
 
     Example: svctrade docs --check
     """
+    from .docs import stale_files, write_files
+
     engine = _engine(catalogue, None)
     if check_only:
         stale = stale_files(engine, output)
@@ -694,6 +705,8 @@ def new_version(
 
     Example: svctrade new-version 2025 --from 2023
     """
+    from .revision import new_version as scaffold_version
+
     try:
         target = scaffold_version(name, source, into)
     except (CatalogueNotFound, FileExistsError, ValueError) as exc:
