@@ -61,7 +61,7 @@ SOLVER_ARGUMENTS = ("0", "--heuristic=Domain", "--enum-mode=domRec")
 DEFAULT_BATCH_SIZE = 500
 #: Batch size when every programme is explained (`--all`): the ground program per entity is then
 #: about 20 times larger, and memory, not the fixed cost of a Control, is what a batch spends.
-EXPLAIN_ALL_BATCH_SIZE = 50
+EXPLAIN_ALL_BATCH_SIZE = 200
 #: Patterns remembered before the memory is cleared (a bound on memory, never on correctness).
 PATTERN_CACHE_LIMIT = 200_000
 
@@ -718,21 +718,23 @@ def _ground_atoms(ctl: clingo.Control, signature: tuple[str, int] | None = None,
     """The atoms (symbol ids) of the ground program, of one signature or all, or only its facts.
 
     Reads clingo's C API directly (the library the `clingo` module wraps, pinned below 6): the
-    wrapper allocates five objects per atom read, which was most of the cost of a batch."""
+    wrapper allocates five objects per atom read, which was most of the cost of a batch. A call
+    that fails returns false, and only then is the error read (`_handle_error`)."""
     atoms = ctl.symbolic_atoms._rep
     iterator, symbol = _ffi.new("clingo_symbolic_atom_iterator_t*"), _ffi.new("clingo_symbol_t*")
     valid, fact = _ffi.new("bool*"), _ffi.new("bool*")
+    is_valid, is_fact = _lib.clingo_symbolic_atoms_is_valid, _lib.clingo_symbolic_atoms_is_fact
+    symbol_of, advance = _lib.clingo_symbolic_atoms_symbol, _lib.clingo_symbolic_atoms_next
     selected = _ffi.NULL
     if signature:
         selected = _ffi.new("clingo_signature_t*")
         _handle_error(_lib.clingo_signature_create(signature[0].encode(), signature[1], True, selected))
     _handle_error(_lib.clingo_symbolic_atoms_begin(atoms, selected, iterator))
-    while _lib.clingo_symbolic_atoms_is_valid(atoms, iterator[0], valid) and valid[0]:
-        _handle_error(_lib.clingo_symbolic_atoms_is_fact(atoms, iterator[0], fact))
-        if fact[0] or not facts:
-            _handle_error(_lib.clingo_symbolic_atoms_symbol(atoms, iterator[0], symbol))
+    while (is_valid(atoms, iterator[0], valid) or _handle_error(False)) and valid[0]:
+        if not facts or ((is_fact(atoms, iterator[0], fact) or _handle_error(False)) and fact[0]):
+            symbol_of(atoms, iterator[0], symbol) or _handle_error(False)
             yield symbol[0]
-        _handle_error(_lib.clingo_symbolic_atoms_next(atoms, iterator[0], iterator))
+        advance(atoms, iterator[0], iterator) or _handle_error(False)
 
 
 class _Terms:
@@ -749,36 +751,36 @@ class _Terms:
 
 def _arguments(ctl: clingo.Control, name: str, arity: int) -> Iterator[list[int]]:
     """The argument terms (symbol ids) of every atom name/arity of the ground program."""
-    return map(_Terms(), _ground_atoms(ctl, (name, arity)))
+    terms, size = _ffi.new("clingo_symbol_t**"), _ffi.new("size_t*")
+    arguments_of, unpack = _lib.clingo_symbol_arguments, _ffi.unpack
+    for symbol in _ground_atoms(ctl, (name, arity)):
+        arguments_of(symbol, terms, size) or _handle_error(False)
+        yield unpack(terms[0], arity)
 
 
 def _entity_atoms(ctl: clingo.Control, count: int, annual_groups: bool) -> list[_EntityAtoms]:
     """Read, per entity, the reported atoms of the ground program (all of them facts)."""
     result = [_EntityAtoms() for _ in range(count)]
     entities = {_number(index)._rep: atoms for index, atoms in enumerate(result)}
-    text = _Decoded(lambda s: s.string)
-    name = _Decoded(lambda s: s.name)
-    value = _Decoded(_value)
-    path = _Decoded(_need_path)
-    signatures = [("state", 3), ("shows", 3), ("needs", 3), ("route_met", 3), ("in_scope", 2), ("explained", 2)]
+    text = _Decoded(lambda s: s.string).of
+    name = _Decoded(lambda s: s.name).of
+    value = _Decoded(_value).of
+    path = _Decoded(_need_path).of
+    for e, c, s in _arguments(ctl, "state", 3):
+        entities[e].states[text(c)] = name(s)
+    for e, c, v in _arguments(ctl, "shows", 3):
+        entities[e].observed[text(c)].append(value(v))
+    for e, c, n in _arguments(ctl, "needs", 3):
+        entities[e].needs[text(c)].append(path(n))
+    for e, p, r in _arguments(ctl, "route_met", 3):
+        entities[e].routes_met[text(p)].append(name(r))
+    for e, p in _arguments(ctl, "in_scope", 2):
+        entities[e].in_scope.add(text(p))
+    for e, p in _arguments(ctl, "explained", 2):
+        entities[e].explained.add(text(p))
     if annual_groups:  # 每年度 groups can be met with no member met: part of the pattern
-        signatures.append(("group_met", 4))
-    for predicate, arity in signatures:
-        for args in _arguments(ctl, predicate, arity):
-            entity = entities[args[0]]
-            key = text.of(args[1])
-            if predicate == "state":
-                entity.states[key] = name.of(args[2])
-            elif predicate == "shows":
-                entity.observed[key].append(value.of(args[2]))
-            elif predicate == "needs":
-                entity.needs[key].append(path.of(args[2]))
-            elif predicate == "route_met":
-                entity.routes_met[key].append(name.of(args[2]))
-            elif predicate == "group_met":
-                entity.annual_groups_met.add((key, name.of(args[2]), name.of(args[3])))
-            else:
-                getattr(entity, predicate).add(key)
+        for e, p, r, g in _arguments(ctl, "group_met", 4):
+            entities[e].annual_groups_met.add((text(p), name(r), name(g)))
     return result
 
 
