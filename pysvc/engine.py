@@ -176,11 +176,22 @@ class _EntityAtoms:
     #: (programme, route, group) of every group met, read only where the KB has 每年度 groups (one of
     #: those may be met year by year by no one member)
     annual_groups_met: set[tuple[str, str, str]] = field(default_factory=set)
-    missing: dict[str, list[frozenset[str]]] = field(default_factory=lambda: defaultdict(list))
+    #: minimal sets by programme, in the order reported (`_in_order`)
+    missing: dict[str, MinimalSets] = field(default_factory=dict)
 
     def groups_met(self, programme: str, route: str) -> frozenset[str]:
         """The groups of one route met (a 每年度 group may be met year by year by no one member)."""
         return frozenset(g for p, r, g in self.annual_groups_met if (p, r) == (programme, route))
+
+
+#: Minimal sets as condition ids, each set in catalogue order, the smallest sets first.
+MinimalSets = tuple[tuple[str, ...], ...]
+
+
+def _in_order(sets: Iterable[frozenset[str]]) -> MinimalSets:
+    """Minimal sets in the order reported: each in catalogue order; smaller sets first, then by ids."""
+    found = sorted(sets, key=lambda s: (len(s), sorted(s, key=_condition_order)))
+    return tuple(tuple(sorted(s, key=_condition_order)) for s in found)
 
 
 #: A programme's pattern for one entity: (programme, kind where routes depend on it, met route
@@ -202,7 +213,7 @@ class Engine:
         self.version = version_name(catalogue)
         self.batch_size = batch_size
         self.reuse_patterns = reuse_patterns
-        self._patterns: dict[Pattern, tuple[frozenset[str], ...]] = {}
+        self._patterns: dict[Pattern, MinimalSets] = {}
         self._solver: _PatternSolver | None = None  # made when a first pattern is to be solved
         self._annual_groups: set[tuple[str, str, str]] = set()
         self._clauses = read_clauses(catalogue)
@@ -391,7 +402,7 @@ class Engine:
                 self._reuse_missing_sets(batch, years, derived)
             else:
                 for (index, pid), sets in _minimal_sets(ctl).items():
-                    derived[index].missing[pid] = sets
+                    derived[index].missing[pid] = _in_order(sets)
             yield batch, years, derived
 
     def _ground(
@@ -434,15 +445,14 @@ class Engine:
                         self._patterns.clear()
                     if self._solver is None:
                         self._solver = _PatternSolver(self)
-                    self._patterns[pattern] = self._solver.minimal_sets(pattern)
-                atoms.missing[pid] = list(self._patterns[pattern])
+                    self._patterns[pattern] = _in_order(self._solver.minimal_sets(pattern))
+                atoms.missing[pid] = self._patterns[pattern]
 
     def _decision(self, programme: Programme, entity: EntityFacts, atoms: _EntityAtoms) -> _Decision:
         """What the derived atoms decide for one explained programme (both `assess` and `screen`)."""
         pid = programme.id
         reason = None if pid in atoms.in_scope else scope_reason(programme, entity)
-        found = sorted(atoms.missing.get(pid, []), key=lambda s: (len(s), sorted(s, key=_condition_order)))
-        sets = tuple(tuple(sorted(s, key=_condition_order)) for s in found)
+        sets = atoms.missing.get(pid, ())
         routes = tuple(sorted(atoms.routes_met.get(pid, []), key=list(programme.routes).index))
         if reason == "entity_kind":  # no set of conditions can change what the entity is
             sets = ()
@@ -578,7 +588,7 @@ class _Decision:
     status: Status
     reason: ScopeReason | None
     routes: tuple[str, ...]
-    sets: tuple[tuple[str, ...], ...]
+    sets: MinimalSets
 
     @property
     def route(self) -> str | None:
