@@ -16,7 +16,7 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
@@ -26,7 +26,7 @@ from typing import Any
 from .amounts import Money
 from .batch import expand_paths
 from .facts import EntityFacts, FactFileError, parse_fact_text, validate_facts
-from .results import Screening
+from .results import Screening, Verdict
 
 #: Longest JSONL line or YAML file read; a longer one is an error row, never read whole.
 RECORD_LIMIT = 1 << 20
@@ -332,20 +332,43 @@ def batch_json(screening: Screening) -> dict[str, Any]:
     """The compact answer for one entity (schema ``svctrade.batch/1``, docs/batch.md): per programme
     the status, and where explained the route and the minimal sets as condition ids."""
     entity = screening.entity
-    programmes: list[dict[str, Any]] = []
-    for v in screening.verdicts:
-        if not v.explained:
-            programmes.append({"id": v.programme, "status": v.status})
-            continue
-        missing = [list(s) for s in v.missing]
-        programmes.append({"id": v.programme, "status": v.status, "route": v.route, "missing": missing})
     return {
         "schema": BATCH_SCHEMA,
         "source": entity.source,
         "entity": {"name": entity.name, "credit_code": entity.credit_code, "kind": entity.kind},
         "year": screening.year,
-        "programmes": programmes,
+        "programmes": [_verdict_json(v) for v in screening.verdicts],
     }
+
+
+def batch_line(screening: Screening) -> str:
+    """``json.dumps(batch_json(screening), ensure_ascii=False)``, with the verdicts on programmes
+    not explained (the same for every entity) encoded once: most of a line in a large batch."""
+    head = _json(batch_json(replace(screening, verdicts=())))
+    return f"{head[:-2]}{', '.join(map(_verdict_text, screening.verdicts))}]}}"
+
+
+def _verdict_json(verdict: Verdict) -> dict[str, Any]:
+    if not verdict.explained:
+        return {"id": verdict.programme, "status": verdict.status}
+    missing = [list(s) for s in verdict.missing]
+    return {"id": verdict.programme, "status": verdict.status, "route": verdict.route, "missing": missing}
+
+
+_UNEXPLAINED: dict[tuple[str, str], str] = {}
+
+
+def _verdict_text(verdict: Verdict) -> str:
+    if verdict.explained:
+        return _json(_verdict_json(verdict))
+    key = (verdict.programme, verdict.status)
+    if key not in _UNEXPLAINED:
+        _UNEXPLAINED[key] = _json(_verdict_json(verdict))
+    return _UNEXPLAINED[key]
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def csv_rows(screening: Screening) -> list[list[str]]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from .batch import assessable
-from .batch_io import Record, batch_json, csv_error_row, csv_rows, csv_text, load_record
+from .batch_io import Record, batch_line, csv_error_row, csv_rows, csv_text, load_record
 from .engine import DEFAULT_BATCH_SIZE, Engine
 from .facts import EntityFacts, FactFileError
 from .results import Screening
@@ -117,7 +117,7 @@ class Assessor:
             if self.options.output == "csv":
                 yield screening, csv_rows(screening)
             else:
-                yield screening, json.dumps(batch_json(screening), ensure_ascii=False)
+                yield screening, batch_line(screening)
 
     def _error(self, error: FactFileError) -> str | list[list[str]]:
         if self.options.output == "csv":

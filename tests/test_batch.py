@@ -15,7 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pysvc.batch_io import Record, fact_document, load_record, read_records, row_document
+from pysvc.batch_io import Record, batch_json, batch_line, fact_document, load_record, read_records, row_document
 from pysvc.cli import app
 from pysvc.engine import Engine
 from pysvc.facts import FactFileError
@@ -56,7 +56,20 @@ def test_screening_decides_as_assessing_does_without_grounding_the_explanation(c
     assessed = Engine(batch_size=25, reuse_patterns=False).assess(entities, explain_all=explain_all)
     for entity, mine, reference in zip(entities, screened, assessed, strict=True):
         assert mine == reference.screening(), entity.source
-    assert {v.status for s in screened for v in s.verdicts} == {"eligible", "not_eligible", "undetermined", "out_of_scope"}
+    assert {v.status for s in screened for v in s.verdicts} == {
+        "eligible",
+        "not_eligible",
+        "undetermined",
+        "out_of_scope",
+    }
+
+
+def test_a_batch_line_is_the_json_of_the_compact_answer(engine: Engine) -> None:
+    entities = list(population(300, seed=17))
+    for explain_all in (False, True):
+        for screening in engine.screen(entities, explain_all=explain_all):
+            assert batch_line(screening) == json.dumps(batch_json(screening), ensure_ascii=False)
+            assert json.loads(batch_line(screening))["programmes"][-1]["id"] == "11"
 
 
 def test_the_reference_answers_as_one_entity_per_control() -> None:
