@@ -28,7 +28,7 @@ import clingo
 from clingo._internal import _ffi, _handle_error, _lib
 
 from .amounts import Money
-from .facts import EntityFacts, FactFileError
+from .facts import FIRST_YEAR, EntityFacts, FactFileError
 from .kb import Clause, clause_id_of, kb_files, read_clauses, version_name
 from .results import (
     AgreementEvidence,
@@ -557,7 +557,7 @@ class _PatternSolver:
                 add(clingo.Function("stand_in", [e]))
                 add(clingo.Function("entity", [e]))
                 add(clingo.Function("entity_kind", [e, _constant(kind)]))
-                add(clingo.Function("application_year", [e, _number(2000)]))  # any year: it has no figures
+                add(clingo.Function("application_year", [e, _number(FIRST_YEAR)]))  # any year: no figures
         self._ctl.ground([("base", []), ("solve", []), ("stand_in", [])], context=_Arithmetic())
         for name, arity in (("met", 2), ("group_met", 4)):
             for atom in self._ctl.symbolic_atoms.by_signature(name, arity):

@@ -317,7 +317,8 @@ def _header_problems(folder: Path, version: str) -> list[str]:
     return problems
 
 
-#: Predicates the engine adds from fact files: undefined in the KB by design.
+#: Predicates the engine adds (from fact files, and the switches `explain_all` and `detailed`):
+#: undefined in the KB by design.
 INPUT_PREDICATES = frozenset(
     {
         "entity",
@@ -334,6 +335,7 @@ INPUT_PREDICATES = frozenset(
         "agreement_flag",
         "interpretation_choice",
         "explain_all",
+        "detailed",
     }
 )
 

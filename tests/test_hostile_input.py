@@ -343,14 +343,14 @@ def test_an_unexpected_exception_in_one_record_costs_only_that_record(
 
 def test_an_assessment_failure_costs_only_its_record(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     engine = Engine()
-    real = engine._assess_batch
+    real = engine._derive
 
-    def failing(batch: list[EntityFacts], *args: object):  # type: ignore[no-untyped-def]
+    def failing(batch: list[EntityFacts], *args: object, **options: object):  # type: ignore[no-untyped-def]
         if any(e.name == "boom" for e in batch):
             raise RuntimeError("clingo said no")
-        return real(batch, *args)  # type: ignore[arg-type]
+        return real(batch, *args, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "_assess_batch", failing)
+    monkeypatch.setattr(engine, "_derive", failing)
     boom = GOOD.replace("上海外滩华庭酒店有限公司", "boom")
     paths = [write(tmp_path, "a.yaml", GOOD), write(tmp_path, "b.yaml", boom)]
     results = list(assess_files(engine, [*paths, paths[0]]))
