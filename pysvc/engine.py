@@ -168,6 +168,9 @@ class _EntityAtoms:
     """What grounding derived for one entity."""
 
     states: dict[str, ConditionStatus] = field(default_factory=dict)
+    #: the conditions met, of every programme explained (a state is reported for fewer under
+    #: `verdicts_only`)
+    met: set[str] = field(default_factory=set)
     observed: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
     needs: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     in_scope: set[str] = field(default_factory=set)
@@ -422,7 +425,10 @@ class Engine:
             for index, (entity, application) in enumerate(zip(batch, years, strict=True)):
                 for symbol in entity_symbols(index, entity, application):
                     add(symbol)
-            for flag, wanted in (("explain_all", explain_all), ("detailed", detailed)):
+            # without the explanation, a programme outside the declared business needs only its
+            # met conditions: its verdict is out of scope whatever their states
+            switches = (("explain_all", explain_all), ("detailed", detailed), ("verdicts_only", not detailed))
+            for flag, wanted in switches:
                 if wanted:
                     add(_constant(flag))
         parts = [("base", []), ("solve", [])] if solve else [("base", [])]
@@ -430,7 +436,7 @@ class Engine:
         return ctl
 
     def _pattern(self, pid: str, kind: str, atoms: _EntityAtoms) -> Pattern:
-        met = frozenset(c for c in self._route_members[pid] if atoms.states.get(c) == "met")
+        met = frozenset(c for c in self._route_members[pid] if c in atoms.met)
         groups = frozenset(g for g in atoms.annual_groups_met if g[0] == pid and g in self._annual_groups)
         return (pid, kind if pid in self._kind_routes else None, met, groups)
 
@@ -778,6 +784,8 @@ def _entity_atoms(ctl: clingo.Control, count: int, annual_groups: bool) -> list[
     path = _Decoded(_need_path).of
     for e, c, s in _arguments(ctl, "state", 3):
         entities[e].states[text(c)] = name(s)
+    for e, c in _arguments(ctl, "met", 2):
+        entities[e].met.add(text(c))
     for e, c, v in _arguments(ctl, "shows", 3):
         entities[e].observed[text(c)].append(value(v))
     for e, c, n in _arguments(ctl, "needs", 3):

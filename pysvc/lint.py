@@ -317,7 +317,8 @@ def _header_problems(folder: Path, version: str) -> list[str]:
     return problems
 
 
-#: Predicates the engine adds (from fact files, and the switches `explain_all` and `detailed`):
+#: Predicates the engine adds (from fact files, and the switches `explain_all`, `detailed` and
+#: `verdicts_only`):
 #: undefined in the KB by design.
 INPUT_PREDICATES = frozenset(
     {
@@ -336,6 +337,7 @@ INPUT_PREDICATES = frozenset(
         "interpretation_choice",
         "explain_all",
         "detailed",
+        "verdicts_only",
     }
 )
 

@@ -49,11 +49,17 @@ def test_reused_minimal_sets_equal_solving_every_entity(count: int, explain_all:
         assert mine == _answers(reference), entity.source
 
 
-@pytest.mark.parametrize(("count", "explain_all"), [(2000, False), (100, True)])
-def test_screening_decides_as_assessing_does_without_grounding_the_explanation(count: int, explain_all: bool) -> None:
+@pytest.mark.parametrize(
+    ("count", "explain_all", "readings"),
+    [(2000, False, {}), (100, True, {}), (200, True, {"annual_tests": "last_year", "recent_years": "average"})],
+)
+def test_screening_decides_as_assessing_does_without_grounding_the_explanation(
+    count: int, explain_all: bool, readings: dict[str, str]
+) -> None:
     entities = list(population(count, seed=13))
-    screened = list(Engine().screen(entities, explain_all=explain_all))
-    assessed = Engine(batch_size=25, reuse_patterns=False).assess(entities, explain_all=explain_all)
+    screened = list(Engine(interpretations=readings).screen(entities, explain_all=explain_all))
+    reference = Engine(interpretations=readings, batch_size=25, reuse_patterns=False)
+    assessed = reference.assess(entities, explain_all=explain_all)
     for entity, mine, reference in zip(entities, screened, assessed, strict=True):
         assert mine == reference.screening(), entity.source
     assert {v.status for s in screened for v in s.verdicts} == {
