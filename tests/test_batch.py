@@ -316,3 +316,14 @@ def test_batch_walks_a_folder_as_check_does_listing_what_it_cannot_read(tmp_path
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["schema"] for line in lines] == ["svctrade.error/1", "svctrade.batch/1"]
     assert lines[0]["source"].endswith("gone.yaml") and "cannot read" in lines[0]["problems"][0]
+
+
+def test_minimal_sets_are_not_solved_on_a_kb_that_derives_met_from_absence(tmp_path: Path) -> None:
+    """The stand-ins of the pattern solver state nothing: a rule that makes a condition met for an
+    entity that states nothing would make every pattern's sets wrong, so the solver refuses."""
+    draft = tmp_path / "2023"
+    shutil.copytree(ROOT / "kb" / "2023", draft)
+    with (draft / "ch01.lp").open("a", encoding="utf-8") as stream:
+        stream.write('\nmet(E, "1.1a") :- entity(E).\n')
+    with pytest.raises(RuntimeError, match=r'derives met\(0,"1.1a"\) for an entity that states nothing'):
+        list(Engine(str(draft)).screen(population(1), explain_all=True))
