@@ -342,8 +342,8 @@ def batch_json(screening: Screening) -> dict[str, Any]:
 
 
 def batch_line(screening: Screening) -> str:
-    """``json.dumps(batch_json(screening), ensure_ascii=False)``, with the verdicts on programmes
-    not explained (the same for every entity) encoded once: most of a line in a large batch."""
+    """``json.dumps(batch_json(screening), ensure_ascii=False)``, with each distinct verdict encoded
+    once (the verdicts on programmes not explained, the same for every entity, are most of a line)."""
     head = _json(batch_json(replace(screening, verdicts=())))
     return f"{head[:-2]}{', '.join(map(_verdict_text, screening.verdicts))}]}}"
 
@@ -355,16 +355,19 @@ def _verdict_json(verdict: Verdict) -> dict[str, Any]:
     return {"id": verdict.programme, "status": verdict.status, "route": verdict.route, "missing": missing}
 
 
-_UNEXPLAINED: dict[tuple[str, str], str] = {}
+#: The text of each verdict met (few are distinct: a verdict is its programme, status, route and
+#: minimal sets), cleared should it reach `_TEXTS_LIMIT`.
+_TEXTS: dict[Verdict, str] = {}
+_TEXTS_LIMIT = 100_000
 
 
 def _verdict_text(verdict: Verdict) -> str:
-    if verdict.explained:
-        return _json(_verdict_json(verdict))
-    key = (verdict.programme, verdict.status)
-    if key not in _UNEXPLAINED:
-        _UNEXPLAINED[key] = _json(_verdict_json(verdict))
-    return _UNEXPLAINED[key]
+    text = _TEXTS.get(verdict)
+    if text is None:
+        if len(_TEXTS) >= _TEXTS_LIMIT:
+            _TEXTS.clear()
+        text = _TEXTS[verdict] = _json(_verdict_json(verdict))
+    return text
 
 
 def _json(value: object) -> str:

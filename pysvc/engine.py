@@ -62,7 +62,8 @@ DEFAULT_BATCH_SIZE = 500
 #: Batch size when every programme is explained (`--all`): the ground program per entity is then
 #: about 20 times larger, and memory, not the fixed cost of a Control, is what a batch spends.
 EXPLAIN_ALL_BATCH_SIZE = 200
-#: Patterns remembered before the memory is cleared (a bound on memory, never on correctness).
+#: Patterns (and verdicts) remembered before the memory is cleared (a bound on memory, never on
+#: correctness).
 PATTERN_CACHE_LIMIT = 200_000
 
 #: Condition kinds of common.lp: the argument positions of the subject(s) and of the threshold.
@@ -218,6 +219,7 @@ class Engine:
         self.reuse_patterns = reuse_patterns
         self._patterns: dict[Pattern, MinimalSets] = {}
         self._solver: _PatternSolver | None = None  # made when a first pattern is to be solved
+        self._verdicts: dict[tuple, Verdict] = {}  # see _verdict
         self._annual_groups: set[tuple[str, str, str]] = set()
         self._clauses = read_clauses(catalogue)
         self._files = kb_files(catalogue)
@@ -473,12 +475,19 @@ class Engine:
         return _Decision(status, reason, routes, sets)
 
     def _verdict(self, programme: Programme, entity: EntityFacts, atoms: _EntityAtoms) -> Verdict:
-        """The verdict on an explained programme."""
+        """The verdict on an explained programme: one object per distinct verdict (with `--all`,
+        most entities share the verdicts on the programmes outside their business)."""
         decision = self._decision(programme, entity, atoms)
-        missing = decision.sets
-        if decision.reason == "business_not_declared":
-            missing = _scope_first(missing, scope_condition_id(programme.id))
-        return Verdict(programme.id, decision.status, True, decision.route, missing)
+        key = (programme.id, decision.status, decision.reason, decision.route, decision.sets)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            missing = decision.sets
+            if decision.reason == "business_not_declared":
+                missing = _scope_first(missing, scope_condition_id(programme.id))
+            if len(self._verdicts) >= PATTERN_CACHE_LIMIT:
+                self._verdicts.clear()
+            verdict = self._verdicts[key] = Verdict(programme.id, decision.status, True, decision.route, missing)
+        return verdict
 
     def _assessment(self, entity: EntityFacts, year: int, atoms: _EntityAtoms) -> Assessment:
         results = []
