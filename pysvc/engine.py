@@ -62,6 +62,10 @@ DEFAULT_BATCH_SIZE = 500
 #: Batch size when every programme is explained (`--all`): the ground program per entity is then
 #: about 20 times larger, and memory, not the fixed cost of a Control, is what a batch spends.
 EXPLAIN_ALL_BATCH_SIZE = 200
+#: Batches of at most this many entities are solved in their own Control while the engine has not
+#: built its pattern solver (which costs about as much as grounding the KB for every programme of
+#: four entities).
+SOLVE_IN_PLACE = 4
 #: Patterns (and verdicts) remembered before the memory is cleared (a bound on memory, never on
 #: correctness).
 PATTERN_CACHE_LIMIT = 200_000
@@ -401,13 +405,16 @@ class Engine:
         size = min(self.batch_size, EXPLAIN_ALL_BATCH_SIZE) if explain_all else self.batch_size
         while batch := list(islice(iterator, size)):
             years = [application_year(entity, year) for entity in batch]
-            ctl = self._ground(batch, years, explain_all, detailed=detailed, solve=not self.reuse_patterns)
+            # A few entities, before any pattern was solved (one `check`), are solved where they
+            # are ground: cheaper than building the pattern solver, and the same sets.
+            here = not self.reuse_patterns or (self._solver is None and len(batch) <= SOLVE_IN_PLACE)
+            ctl = self._ground(batch, years, explain_all, detailed=detailed, solve=here)
             derived = _entity_atoms(ctl, len(batch), bool(self._annual_groups))
-            if self.reuse_patterns:
-                self._reuse_missing_sets(batch, years, derived)
-            else:
+            if here:
                 for (index, pid), sets in _minimal_sets(ctl).items():
                     derived[index].missing[pid] = _in_order(sets)
+            else:
+                self._reuse_missing_sets(batch, years, derived)
             yield batch, years, derived
 
     def _ground(
@@ -438,7 +445,7 @@ class Engine:
         return ctl
 
     def _pattern(self, pid: str, kind: str, atoms: _EntityAtoms) -> Pattern:
-        met = frozenset(c for c in self._route_members[pid] if c in atoms.met)
+        met = self._route_members[pid] & atoms.met
         groups = frozenset(g for g in atoms.annual_groups_met if g[0] == pid and g in self._annual_groups)
         return (pid, kind if pid in self._kind_routes else None, met, groups)
 

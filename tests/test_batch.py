@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from pysvc.batch_io import Record, batch_json, batch_line, fact_document, load_record, read_records, row_document
 from pysvc.cli import app
-from pysvc.engine import Engine
+from pysvc.engine import SOLVE_IN_PLACE, Engine
 from pysvc.facts import FactFileError
 from pysvc.parallel import BatchOptions, answer_batch, answer_partition
 from pysvc.population import population
@@ -320,10 +320,20 @@ def test_batch_walks_a_folder_as_check_does_listing_what_it_cannot_read(tmp_path
 
 def test_minimal_sets_are_not_solved_on_a_kb_that_derives_met_from_absence(tmp_path: Path) -> None:
     """The stand-ins of the pattern solver state nothing: a rule that makes a condition met for an
-    entity that states nothing would make every pattern's sets wrong, so the solver refuses."""
+    entity that states nothing would make every pattern's sets wrong, so the solver refuses (it
+    serves batches larger than those solved in place)."""
     draft = tmp_path / "2023"
     shutil.copytree(ROOT / "kb" / "2023", draft)
     with (draft / "ch01.lp").open("a", encoding="utf-8") as stream:
         stream.write('\nmet(E, "1.1a") :- entity(E).\n')
     with pytest.raises(RuntimeError, match=r'derives met\(0,"1.1a"\) for an entity that states nothing'):
-        list(Engine(str(draft)).screen(population(1), explain_all=True))
+        list(Engine(str(draft)).screen(population(SOLVE_IN_PLACE + 1), explain_all=True))
+
+
+def test_a_few_entities_solved_in_place_answer_as_the_pattern_solver_does() -> None:
+    entities = list(population(SOLVE_IN_PLACE * 10, seed=23))
+    in_place = Engine()
+    alone = [in_place.assess_one(entity) for entity in entities]
+    assert in_place._solver is None  # each batch of one was solved where it was ground
+    for entity, mine, reference in zip(entities, alone, Engine().assess(entities), strict=True):
+        assert _answers(mine) == _answers(reference), entity.source
