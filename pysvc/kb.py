@@ -11,7 +11,6 @@ import itertools
 import os
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 _CLAUSE = re.compile(r"^%@ clause (?P<id>[0-9.]+): (?P<text>.+)$")
@@ -36,7 +35,11 @@ def kb_root() -> Path:
     """The folder holding one sub-folder per catalogue version: ``SVCTRADE_KB`` if set, else the knowledge
     base installed with the package (``pysvc.catalogues``, the repository's ``kb/`` in an editable install)."""
     override = os.environ.get("SVCTRADE_KB")
-    return Path(override) if override else Path(str(resources.files("pysvc.catalogues")))
+    if override:
+        return Path(override)
+    from . import catalogues  # a regular package of files on disk: clingo reads the KB by path
+
+    return Path(catalogues.__file__).parent
 
 
 def catalogue_versions() -> list[str]:
