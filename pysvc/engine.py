@@ -414,7 +414,7 @@ class Engine:
                 for (index, pid), sets in _minimal_sets(ctl).items():
                     derived[index].missing[pid] = _in_order(sets)
             else:
-                self._reuse_missing_sets(batch, years, derived)
+                self._reuse_missing_sets(batch, derived)
             yield batch, years, derived
 
     def _ground(
@@ -449,7 +449,7 @@ class Engine:
         groups = frozenset(g for g in atoms.annual_groups_met if g[0] == pid and g in self._annual_groups)
         return (pid, kind if pid in self._kind_routes else None, met, groups)
 
-    def _reuse_missing_sets(self, batch: list[EntityFacts], years: list[int], derived: list[_EntityAtoms]) -> None:
+    def _reuse_missing_sets(self, batch: list[EntityFacts], derived: list[_EntityAtoms]) -> None:
         """Fill in every unmet programme's minimal sets: remembered for a known pattern, else solved
         once for the pattern (`_PatternSolver`) and remembered."""
         for entity, atoms in zip(batch, derived, strict=True):

@@ -334,6 +334,9 @@ def test_a_few_entities_solved_in_place_answer_as_the_pattern_solver_does() -> N
     entities = list(population(SOLVE_IN_PLACE * 10, seed=23))
     in_place = Engine()
     alone = [in_place.assess_one(entity) for entity in entities]
+    screened = [next(in_place.screen([entity], explain_all=True)) for entity in entities]
     assert in_place._solver is None  # each batch of one was solved where it was ground
     for entity, mine, reference in zip(entities, alone, Engine().assess(entities), strict=True):
         assert _answers(mine) == _answers(reference), entity.source
+    for entity, mine, reference in zip(entities, screened, Engine().assess(entities, explain_all=True), strict=True):
+        assert mine == reference.screening(), entity.source
