@@ -3,7 +3,7 @@
 Records are cut into chunks (one Control's worth, `BatchOptions.batch_size`); each worker process
 holds one `Engine` and turns a chunk into rendered answers (JSONL lines or CSV rows) and counts.
 At most ``2 × jobs + 1`` chunks are in flight and answers are yielded in input order, so memory
-stays flat however long the input; a worker is replaced after `RECYCLE_AFTER` chunks, so the
+stays flat however long the input; a worker is replaced after `recycle_after` chunks, so the
 symbols clingo keeps for every value it has seen do not accumulate either.
 """
 
@@ -26,8 +26,11 @@ from .engine import DEFAULT_BATCH_SIZE, Engine
 from .facts import EntityFacts, FactFileError
 from .results import Screening
 
-#: Chunks one worker answers before it is replaced by a fresh process.
+#: Chunks one worker answers before it is replaced by a fresh process: clingo keeps every distinct
+#: symbol it has seen, about 1 KB per entity screened and 5 KB per entity explained in full (the
+#: values found are symbols too).
 RECYCLE_AFTER = 200
+RECYCLE_AFTER_EXPLAINED = 40
 #: Allocations that trigger a collection of the youngest generation in a worker (Python's default: 700).
 GC_THRESHOLD = 50_000
 OUTPUTS = ("jsonl", "csv", "results")
@@ -45,6 +48,11 @@ class BatchOptions:
     output: str = "jsonl"  # jsonl (svctrade.batch/1), csv, results (svctrade.result/1)
     lang: str = "zh"
     batch_size: int = DEFAULT_BATCH_SIZE
+
+    @property
+    def recycle_after(self) -> int:
+        """Chunks a worker answers before it is replaced (fewer when every answer is explained)."""
+        return RECYCLE_AFTER_EXPLAINED if self.output == "results" else RECYCLE_AFTER
 
     def engine(self) -> Engine:
         return Engine(self.catalogue, dict(self.interpretations), batch_size=self.batch_size)
@@ -144,8 +152,9 @@ def answer_batch(
         yield from map(assessor.answer, chunks)
         return
     context = multiprocessing.get_context("spawn")  # a clean process: no Control copied by fork
+    recycle = options.recycle_after
     with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(options,), max_tasks_per_child=RECYCLE_AFTER
+        jobs, mp_context=context, initializer=_start_worker, initargs=(options,), max_tasks_per_child=recycle
     ) as pool:
         pending: deque = deque()
         for chunk in chunks:
