@@ -151,27 +151,6 @@ def test_a_folder_stands_for_its_fact_files(runner: CliRunner) -> None:
     assert len(json.loads(result.stdout)) == len(EXAMPLES)
 
 
-def test_the_test_command_names_each_case_and_fails_on_a_wrong_expectation(runner: CliRunner, tmp_path: Path) -> None:
-    cases = tmp_path / "cases.yaml"
-    cases.write_text(
-        """\
-- name: The comprehensive forwarder is eligible by the comprehensive route.
-  facts_file: facts/examples/1-freight-comprehensive-eligible.yaml
-  expect: {"1": {status: eligible, route: comprehensive}}
-- name: A deliberately wrong expectation fails.
-  facts_file: facts/examples/1-freight-comprehensive-eligible.yaml
-  expect: {"1": {status: not_eligible, missing: [["1.1a"]]}}
-""",
-        encoding="utf-8",
-    )
-    result = runner.invoke(app, ["test", str(cases)])
-    assert result.exit_code == 1
-    assert "ok   The comprehensive forwarder is eligible by the comprehensive route." in result.stdout
-    assert "FAIL A deliberately wrong expectation fails." in result.stdout
-    assert "1: status eligible, expected not_eligible" in result.stdout
-    assert "1 passed, 1 failed" in result.stdout
-
-
 def test_diff_lists_the_outcomes_a_reading_changes(runner: CliRunner) -> None:
     examples = ROOT / "facts" / "examples"
     files = [str(examples / "1-cold-chain-specialised-eligible.yaml"), str(examples / "2.1-star-hotel-eligible.yaml")]

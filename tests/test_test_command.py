@@ -30,6 +30,15 @@ def cases(tmp_path: Path) -> Path:
     return path
 
 
+def test_the_test_command_names_each_case_and_fails_on_a_wrong_expectation(runner: CliRunner, cases: Path) -> None:
+    result = runner.invoke(app, ["test", str(cases)])
+    assert result.exit_code == 1
+    assert "ok   The comprehensive forwarder is eligible by the comprehensive route." in result.stdout
+    assert "FAIL A deliberately wrong expectation fails." in result.stdout
+    assert "1: status eligible, expected not_eligible" in result.stdout
+    assert "1 passed, 1 failed" in result.stdout
+
+
 def test_a_failure_names_its_file_and_line_and_what_was_expected(runner: CliRunner, cases: Path) -> None:
     result = runner.invoke(app, ["test", str(cases)])
     assert result.exit_code == 1
