@@ -8,24 +8,34 @@ files. Any exception while reading or assessing one record becomes that record's
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from .amounts import shown
 from .engine import MISSING_YEAR, Engine
 from .facts import EntityFacts, FactFileError, load_fact_file
 from .results import Assessment
 
+T = TypeVar("T")
+
 
 def checked_facts(path: str | Path, engine: Engine, year: int | None) -> EntityFacts:
     """Load one file and check it can be assessed by this engine for this year."""
+    return checked(str(path), partial(load_fact_file, path), engine, year)
+
+
+def checked(source: str, read: Callable[[], EntityFacts], engine: Engine, year: int | None) -> EntityFacts:
+    """Read one record (`read`) and check it can be assessed by this engine for this year. The
+    FactFileError that stops it names what is wrong, also for an exception we did not foresee."""
     try:
-        facts = load_fact_file(path)
+        facts = read()
     except FactFileError:
         raise
     except Exception as exc:  # a defect of ours: still only this record's error
-        raise unexpected(str(path), "read", exc) from exc
+        raise unexpected(source, "read", exc) from exc
     return assessable(facts, engine, year)
 
 
@@ -89,18 +99,18 @@ def assess_files(
                 loaded.append(path if isinstance(path, FactFileError) else checked_facts(path, engine, year))
             except FactFileError as error:
                 loaded.append(error)
-        assessments = iter(_assessed(engine, [f for f in loaded if isinstance(f, EntityFacts)], year, explain_all))
+        valid = [f for f in loaded if isinstance(f, EntityFacts)]
+        assessments = iter(answered(lambda batch: engine.assess(batch, year, explain_all), valid))
         for item in loaded:
             yield item if isinstance(item, FactFileError) else next(assessments)
 
 
-def _assessed(
-    engine: Engine, batch: list[EntityFacts], year: int | None, explain_all: bool
-) -> list[Assessment | FactFileError]:
-    """The batch assessed together; should that fail, each record alone, so a failure costs only its own."""
+def answered(answer: Callable[[list[EntityFacts]], Iterable[T]], batch: list[EntityFacts]) -> list[T | FactFileError]:
+    """`answer` over the batch together, one result per entity in order; should that fail, over each
+    entity alone, so a failure costs only its own record (its FactFileError)."""
     try:
-        return list(engine.assess(batch, year, explain_all))
+        return list(answer(batch))
     except Exception as exc:
         if len(batch) == 1:
             return [exc if isinstance(exc, FactFileError) else unexpected(batch[0].source, "assessed", exc)]
-        return [result for entity in batch for result in _assessed(engine, [entity], year, explain_all)]
+        return [result for entity in batch for result in answered(answer, [entity])]

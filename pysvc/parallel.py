@@ -18,13 +18,14 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import islice
 
-from .batch import assessable
+from .batch import answered, checked
 from .batch_io import Record, batch_line, csv_error_row, csv_rows, csv_text, load_record
 from .engine import DEFAULT_BATCH_SIZE, Engine
 from .facts import EntityFacts, FactFileError
-from .results import Screening
+from .results import Assessment, Screening
 
 #: Chunks one worker answers before it is replaced by a fresh process: clingo keeps every distinct
 #: symbol it has seen, about 1 KB per entity screened and 5 KB per entity explained in full (the
@@ -78,21 +79,25 @@ class Assessor:
         self.wanted = set(options.programmes)
 
     def answer(self, records: list[Record]) -> Answers:
+        """The rendered answers of a chunk of records; any exception while reading or assessing one
+        record is that record's error, as in `svctrade check` (`batch.checked`, `batch.answered`)."""
         loaded: list[EntityFacts | FactFileError] = []
         for record in records:
             try:
-                loaded.append(assessable(load_record(record), self.engine, self.options.year))
+                loaded.append(checked(record.source, partial(load_record, record), self.engine, self.options.year))
             except FactFileError as error:
                 loaded.append(error)
-        valid = [item for item in loaded if isinstance(item, EntityFacts)]
-        answered = self._answered(valid)
-        answers = Answers("", entities=len(valid), errors=len(loaded) - len(valid))
+        decided = iter(answered(self._decide, [item for item in loaded if isinstance(item, EntityFacts)]))
+        answers = Answers("")
         parts: list = []
         for item in loaded:
-            if isinstance(item, FactFileError):
-                parts.append(self._error(item))
+            result = next(decided) if isinstance(item, EntityFacts) else item
+            if isinstance(result, FactFileError):
+                answers.errors += 1
+                parts.append(self._error(result))
                 continue
-            screening, rendered = next(answered)
+            screening, rendered = self._rendered(result)
+            answers.entities += 1
             answers.counts.update((v.programme, v.status) for v in screening.verdicts)
             parts.append(rendered)
         if self.options.output == "csv":
@@ -101,31 +106,27 @@ class Assessor:
             answers.text = "".join(f"{line}\n" for line in parts)
         return answers
 
-    def _answered(self, valid: list[EntityFacts]) -> Iterator[tuple[Screening, str | list[list[str]]]]:
-        """Each entity's verdicts (of the programmes asked for) and its rendered answer. Only the
-        `results` output explains: the compact outputs screen, and nothing else is ground or read."""
+    def _decide(self, batch: list[EntityFacts]) -> Iterator[Assessment | Screening]:
+        """Only the `results` output explains: the compact outputs screen, and nothing else is
+        ground or read."""
         year, explain_all = self.options.year, self.options.explain_all or bool(self.wanted)
         if self.options.output == "results":
+            return self.engine.assess(batch, year, explain_all)
+        return self.engine.screen(batch, year, explain_all)
+
+    def _rendered(self, result: Assessment | Screening) -> tuple[Screening, str | list[list[str]]]:
+        """One entity's verdicts (of the programmes asked for) and its rendered answer."""
+        if isinstance(result, Assessment):
             from .render import assessment_json
 
-            for assessment in self.engine.assess(valid, year, explain_all):
-                if self.wanted:
-                    kept = tuple(r for r in assessment.programmes if r.programme.id in self.wanted)
-                    assessment = replace(assessment, programmes=kept)
-                yield (
-                    assessment.screening(),
-                    json.dumps(assessment_json(assessment, self.options.lang), ensure_ascii=False),
-                )
-            return
-        for screening in self.engine.screen(valid, year, explain_all):
             if self.wanted:
-                screening = replace(
-                    screening, verdicts=tuple(v for v in screening.verdicts if v.programme in self.wanted)
+                result = replace(
+                    result, programmes=tuple(r for r in result.programmes if r.programme.id in self.wanted)
                 )
-            if self.options.output == "csv":
-                yield screening, csv_rows(screening)
-            else:
-                yield screening, batch_line(screening)
+            return result.screening(), json.dumps(assessment_json(result, self.options.lang), ensure_ascii=False)
+        if self.wanted:
+            result = replace(result, verdicts=tuple(v for v in result.verdicts if v.programme in self.wanted))
+        return result, csv_rows(result) if self.options.output == "csv" else batch_line(result)
 
     def _error(self, error: FactFileError) -> str | list[list[str]]:
         if self.options.output == "csv":

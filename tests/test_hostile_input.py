@@ -20,12 +20,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pysvc import facts as facts_module
+from pysvc import parallel
 from pysvc.amounts import Money
 from pysvc.batch import assess_files
+from pysvc.batch_io import Record, fact_document
 from pysvc.cli import app, json_array
 from pysvc.engine import Engine
 from pysvc.facts import MAX_PROBLEMS, EntityFacts, FactFileError, parse_fact_text
 from pysvc.loader import LIMITS, read_yaml
+from pysvc.parallel import Assessor, BatchOptions
 from pysvc.results import Assessment
 
 from .conftest import EXAMPLES
@@ -356,6 +359,41 @@ def test_an_assessment_failure_costs_only_its_record(monkeypatch: pytest.MonkeyP
     results = list(assess_files(engine, [*paths, paths[0]]))
     assert [type(r).__name__ for r in results] == ["Assessment", "FactFileError", "Assessment"]
     assert "could not be assessed (RuntimeError: 'clingo said no')" in str(results[1])
+
+
+@pytest.mark.parametrize("output", ["jsonl", "csv", "results"])
+def test_in_a_batch_a_reading_or_assessment_failure_costs_only_its_record(
+    monkeypatch: pytest.MonkeyPatch, output: str
+) -> None:
+    options = BatchOptions(output=output)
+    assessor = Assessor(options, Engine())
+    real_derive, real_load = assessor.engine._derive, parallel.load_record
+
+    def failing(batch: list[EntityFacts], *args: object, **more: object):  # type: ignore[no-untyped-def]
+        if any(e.name == "boom" for e in batch):
+            raise RuntimeError("clingo said no")
+        return real_derive(batch, *args, **more)  # type: ignore[arg-type]
+
+    def unreadable(record: Record) -> EntityFacts:
+        if "unreadable" in record.payload:
+            raise LookupError("a defect of the reader")
+        return real_load(record)
+
+    monkeypatch.setattr(assessor.engine, "_derive", failing)
+    monkeypatch.setattr(parallel, "load_record", unreadable)
+    good = json.dumps(fact_document(parse_fact_text(GOOD, "good.yaml")), ensure_ascii=False)
+    lines = [
+        good,
+        good.replace("上海外滩华庭酒店有限公司", "boom"),
+        good.replace("上海外滩华庭酒店有限公司", "unreadable"),
+        good,
+    ]
+    answers = assessor.answer([Record(f"in.jsonl:{i}", "json", line) for i, line in enumerate(lines, 1)])
+    assert (answers.entities, answers.errors) == (2, 2)
+    text = answers.text
+    assert "in.jsonl:2" in text and "could not be assessed (RuntimeError: 'clingo said no')" in text
+    assert "in.jsonl:3" in text and "could not be read (LookupError: 'a defect of the reader')" in text
+    assert set(re.findall(r"in\.jsonl:\d", text)) == {"in.jsonl:1", "in.jsonl:2", "in.jsonl:3", "in.jsonl:4"}
 
 
 def test_an_unreadable_file_does_not_stop_the_others(
