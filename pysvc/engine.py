@@ -777,17 +777,13 @@ class _Terms:
         self._terms, self._size = _ffi.new("clingo_symbol_t**"), _ffi.new("size_t*")
 
     def __call__(self, symbol: int) -> list[int]:
-        _handle_error(_lib.clingo_symbol_arguments(symbol, self._terms, self._size))
+        _lib.clingo_symbol_arguments(symbol, self._terms, self._size) or _handle_error(False)
         return _ffi.unpack(self._terms[0], self._size[0])
 
 
 def _arguments(ctl: clingo.Control, name: str, arity: int) -> Iterator[list[int]]:
     """The argument terms (symbol ids) of every atom name/arity of the ground program."""
-    terms, size = _ffi.new("clingo_symbol_t**"), _ffi.new("size_t*")
-    arguments_of, unpack = _lib.clingo_symbol_arguments, _ffi.unpack
-    for symbol in _ground_atoms(ctl, (name, arity)):
-        arguments_of(symbol, terms, size) or _handle_error(False)
-        yield unpack(terms[0], arity)
+    return map(_Terms(), _ground_atoms(ctl, (name, arity)))
 
 
 def _entity_atoms(ctl: clingo.Control, count: int, annual_groups: bool) -> list[_EntityAtoms]:
