@@ -25,7 +25,7 @@ from typing import Any
 
 from .amounts import Money
 from .batch import expand_paths
-from .facts import EntityFacts, FactFileError, parse_fact_text, validate_facts
+from .facts import EntityFacts, FactFileError, load_fact_file, parse_fact_text, validate_facts
 from .results import Screening, Verdict
 
 #: Longest JSONL line or YAML file read; a longer one is an error row, never read whole.
@@ -203,23 +203,11 @@ def load_record(record: Record) -> EntityFacts:
             raise FactFileError(record.source, [f"the column headers do not make one fact document ({exc})"]) from None
     elif record.kind == "json":
         data = _json_document(record)
-    else:  # YAML: the hardened reader of `check` (limits, duplicate keys, line:column)
-        return parse_fact_text(_read_text(record) if record.kind == "yaml-file" else record.payload, record.source)
+    elif record.kind == "yaml-file":  # read as `check` reads a fact file: the same limits and messages
+        return load_fact_file(record.payload)
+    else:  # a YAML document of a stream: the hardened reader of `check` (duplicate keys, line:column)
+        return parse_fact_text(record.payload, record.source)
     return validate_facts(data, record.source)
-
-
-def _read_text(record: Record) -> str:
-    try:
-        with open(record.payload, "rb") as stream:
-            raw = stream.read(RECORD_LIMIT + 1)
-    except OSError as exc:
-        raise FactFileError(record.source, [f"cannot read the file ({exc.strerror})"]) from None
-    if len(raw) > RECORD_LIMIT:
-        raise FactFileError(record.source, [f"larger than {RECORD_LIMIT} bytes; a fact file holds one entity"])
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise FactFileError(record.source, ["the file is not UTF-8 text"]) from None
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -385,7 +373,7 @@ def csv_rows(screening: Screening) -> list[list[str]]:
 
 
 def csv_error_row(error: FactFileError) -> list[str]:
-    return [error.source, "", "", "", "", "error", "", "", "; ".join(error.problems)]
+    return [error.source, "", "", "", "", "error", "", "", "; ".join(error.located())]
 
 
 def csv_header() -> str:

@@ -133,7 +133,7 @@ class Assessor:
             return [csv_error_row(error)]
         from .render import error_json
 
-        return json.dumps(error_json(error.source, error.problems), ensure_ascii=False)
+        return json.dumps(error_json(error.source, error.located()), ensure_ascii=False)
 
 
 def default_jobs() -> int:

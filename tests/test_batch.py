@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from itertools import islice
 from pathlib import Path
@@ -286,6 +287,9 @@ def test_batch_reads_yaml_as_check_does_a_key_given_twice_is_an_error_with_its_l
     error = json.loads(result.stdout)
     assert error["schema"] == "svctrade.error/1"
     assert any("year: duplicate key (first given at" in p for p in error["problems"])
+    checked = json.loads(CliRunner().invoke(app, ["check", str(tmp_path / "dup.yaml"), "--format", "jsonl"]).stdout)
+    assert error["problems"] == checked["problems"]  # the same lines, each with its line:column
+    assert all(re.match(r"\d+:\d+: ", p) for p in error["problems"])
 
 
 @pytest.mark.parametrize(
