@@ -25,7 +25,8 @@ from typing import Any
 
 from .amounts import Money
 from .batch import expand_paths
-from .facts import EntityFacts, FactFileError, load_fact_file, parse_fact_text, validate_facts
+from .facts import EntityFacts, FactFileError, decoded, load_fact_file, parse_fact_text, validate_facts
+from .loader import LIMITS
 from .results import Screening, Verdict
 
 #: Longest JSONL line or YAML file read; a longer one is an error row, never read whole.
@@ -62,7 +63,8 @@ class InputError(ValueError):
 class Record:
     """One entity's raw input and where it came from: `kind` says how `payload` is read.
 
-    yaml-file: a path; yaml: YAML text; json: one JSON line; row: a mapping of header to cell.
+    yaml-file: a path; yaml: the bytes of one YAML document; json: one JSON line; row: a mapping of
+    header to cell.
     """
 
     source: str
@@ -112,16 +114,20 @@ def _yaml_records(path: str) -> Iterator[Record]:
     if path != "-":
         yield Record(path, "yaml-file", path)
         return
-    document: list[str] = []  # a YAML stream on stdin: one entity per `---` document
-    number = 0
-    for line in sys.stdin:
-        if line.startswith("---") and document:
+    # A YAML stream on stdin: one entity per `---` document. A document is kept no further than just
+    # past the size limit of a fact file (reading it then reports it too large), so memory is bounded.
+    document: list[bytes] = []
+    size = number = 0
+    while line := sys.stdin.buffer.readline(LIMITS.max_bytes + 1):
+        if line.startswith(b"---") and size:
             number += 1
-            yield Record(f"<stdin>#{number}", "yaml", "".join(document))
-            document = []
-        document.append(line)
-    if "".join(document).strip():
-        yield Record(f"<stdin>#{number + 1}", "yaml", "".join(document))
+            yield Record(f"<stdin>#{number}", "yaml", b"".join(document))
+            document, size = [], 0
+        if size <= LIMITS.max_bytes:
+            document.append(line)
+        size += len(line)
+    if b"".join(document).strip():
+        yield Record(f"<stdin>#{number + 1}", "yaml", b"".join(document))
 
 
 def _jsonl_records(path: str) -> Iterator[Record]:
@@ -205,8 +211,8 @@ def load_record(record: Record) -> EntityFacts:
         data = _json_document(record)
     elif record.kind == "yaml-file":  # read as `check` reads a fact file: the same limits and messages
         return load_fact_file(record.payload)
-    else:  # a YAML document of a stream: the hardened reader of `check` (duplicate keys, line:column)
-        return parse_fact_text(record.payload, record.source)
+    else:  # a YAML document of a stream: read as `check` reads a fact file's text
+        return parse_fact_text(decoded(record.payload, record.source), record.source)
     return validate_facts(data, record.source)
 
 

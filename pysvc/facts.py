@@ -283,12 +283,17 @@ def read_text(path: str | Path, max_bytes: int = LIMITS.max_bytes) -> str:
                 data = stream.read(max_bytes + 1)
     except OSError as exc:
         raise FactFileError(_source(path), [f"(file): cannot read the file ({exc.strerror or exc})"]) from None
+    return decoded(data, _source(path), max_bytes)
+
+
+def decoded(data: bytes, source: str, max_bytes: int = LIMITS.max_bytes) -> str:
+    """The text of a fact document's bytes: no more than `max_bytes`, UTF-8."""
     if len(data) > max_bytes:
-        raise FactFileError(_source(path), [f"(file): more than {max_bytes:,} bytes: over the size limit"])
+        raise FactFileError(source, [f"(file): more than {max_bytes:,} bytes: over the size limit"])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise FactFileError(_source(path), ["(file): not UTF-8 text"]) from None
+        raise FactFileError(source, ["(file): not UTF-8 text"]) from None
 
 
 def _source(path: str | Path) -> str:

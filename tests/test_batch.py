@@ -234,6 +234,25 @@ def test_stdin_reads_jsonl(tmp_path: Path) -> None:
     assert "3 entities answered" in result.stderr
 
 
+def test_stdin_reads_a_yaml_stream_each_document_within_the_size_limit_of_a_fact_file() -> None:
+    from pysvc.loader import LIMITS
+
+    hotel = (EXAMPLES[0].parent / "2.1-star-hotel-eligible.yaml").read_bytes()
+    oversize = b"year: 2024\nentity: {name: x, kind: enterprise}\nnote: '" + b"x" * LIMITS.max_bytes + b"'\n"
+    stream = b"---\n".join([hotel, oversize, b"\xff\xfe: not utf-8\n", hotel])
+    result = CliRunner().invoke(app, ["batch", "-", "--input-format", "yaml", "--jobs", "0"], input=stream)
+    assert result.exit_code == 2
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(a["source"], a["schema"]) for a in answers] == [
+        ("<stdin>#1", "svctrade.batch/1"),
+        ("<stdin>#2", "svctrade.error/1"),
+        ("<stdin>#3", "svctrade.error/1"),
+        ("<stdin>#4", "svctrade.batch/1"),
+    ]
+    assert answers[1]["problems"] == [f"(file): more than {LIMITS.max_bytes:,} bytes: over the size limit"]
+    assert answers[2]["problems"] == ["(file): not UTF-8 text"]
+
+
 def test_the_library_answers_chunk_by_chunk_with_counts() -> None:
     records = [Record(f"r{i}", "json", json.dumps(d)) for i, d in enumerate(_documents(10))]
     chunks = list(answer_batch(records, BatchOptions(batch_size=4), jobs=0))
